@@ -1,0 +1,11 @@
+# Script mode: writes OUT, a C++ file defining qmd::events::embedded_migrations().
+separate_arguments(_files UNIX_COMMAND "${SQL_FILES}")
+set(_body "")
+foreach(_f IN LISTS _files)
+  get_filename_component(_name ${_f} NAME)
+  string(REGEX MATCH "^[0-9]+" _num ${_name})
+  math(EXPR _num "${_num} + 0")
+  file(READ ${_f} _sql)
+  string(APPEND _body "    {${_num}, \"${_name}\", R\"qmdsql(${_sql})qmdsql\"},\n")
+endforeach()
+file(WRITE ${OUT} "// Generated from migrations/*.sql; do not edit.\n#include <vector>\n#include \"events/migrations.h\"\nnamespace qmd::events {\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> m = {\n${_body}  };\n  return m;\n}\n}  // namespace qmd::events\n")

@@ -1,0 +1,34 @@
+// The SQLite database file that holds the log (and, alongside it, the read
+// tables of projections/). Opening it applies the embedded migrations.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+
+namespace qmd::events {
+
+class Database {
+ public:
+  // Opens `path`, creating the file if needed, with WAL journaling,
+  // synchronous=FULL (an acknowledged commit is on disk), a busy timeout (so
+  // concurrent processes wait instead of failing) and foreign keys on; then applies
+  // every embedded migration whose version is above PRAGMA user_version, each in
+  // its own transaction, bumping user_version.
+  // Throws StoreError naming the file and the cause (not a database, newer schema
+  // than this binary knows, unwritable, ...).
+  static std::unique_ptr<Database> open(const std::string& path);
+
+  // The connection. events/ uses it for the log; projections/ for its read
+  // tables (in the same transaction, through EventStore's AppendHook).
+  SQLite::Database& sql() { return *db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::unique_ptr<SQLite::Database> db, std::string path);
+  std::unique_ptr<SQLite::Database> db_;
+  std::string path_;
+};
+
+}  // namespace qmd::events

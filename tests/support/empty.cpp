@@ -1,0 +1,1 @@
+// Keeps qmd_test_support non-empty.
