@@ -1,0 +1,16 @@
+// Reads the backing file name recorded in a qcow2 image's header, without
+// running qemu-img (used to scan many images for linked clones cheaply; it
+// needs no lock, so images of running VMs are read too).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace qmd::storage {
+
+// The backing file name as recorded (e.g. "../100/base-100-disk-0.qcow2"),
+// "" when the image has none, nullopt when the file cannot be read or is not
+// a qcow2 image.
+std::optional<std::string> read_qcow2_backing_file(const std::string& path);
+
+}  // namespace qmd::storage
