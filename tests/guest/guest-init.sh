@@ -1,0 +1,37 @@
+#!/bin/busybox sh
+# /init of the qmd test guest (copied into the initramfs by build-guest.sh).
+# Serial console protocol (ttyS0), one line each:
+#   QMD-GUEST-BALLOON present|absent   after the modules are loaded
+#   QMD-GUEST-READY <kernel version>   once acpid listens for the power button
+#   QMD-GUEST-TICK <n>                 every second from n=0, while the guest runs
+#   QMD-GUEST-POWERDOWN                when the ACPI power button arrives (then poweroff -f)
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+
+for m in $(cat /etc/qmd-modules); do
+  insmod "/lib/modules/$m.ko" || echo "QMD-GUEST-MODULE-FAILED $m"
+done
+
+if ls /sys/bus/virtio/drivers/virtio_balloon/ 2>/dev/null | grep -q '^virtio'; then
+  echo "QMD-GUEST-BALLOON present"
+else
+  echo "QMD-GUEST-BALLOON absent"
+fi
+
+# The power button (button.ko) is an input device (evdev.ko); busybox acpid maps KEY_POWER to
+# the event PWRF/00000080 and runs /etc/acpi/PWRF/00000080, which powers off at once.
+mkdir -p /var/log /var/run
+acpid -c /etc/acpi -l /var/log/acpid.log -p /var/run/acpid.pid || echo "QMD-GUEST-ACPID-FAILED"
+
+echo "QMD-GUEST-READY $(cat /etc/qmd-kernel)"
+n=0
+while :; do
+  echo "QMD-GUEST-TICK $n"
+  n=$((n + 1))
+  sleep 1
+done
