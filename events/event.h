@@ -21,7 +21,13 @@ struct Meta {
   std::string command;         // the command as typed, e.g. "qm set 100 -memory 4096"
   std::string correlation_id;  // shared by every event of one command
 
+  bool operator==(const Meta&) const = default;
+
+  // {"command":…, "correlation_id":…, "node":…, "pid":…, "uid":…, "user":…}
   nlohmann::json to_json() const;
+  // Inverse of to_json(). Missing (or null) members keep their defaults; a
+  // member of the wrong type, or a non-object, throws std::invalid_argument
+  // naming the member.
   static Meta from_json(const nlohmann::json& j);
 };
 

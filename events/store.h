@@ -18,13 +18,17 @@ constexpr int64_t kNoStream = 0;     // the stream must not exist yet
 constexpr int64_t kAnyVersion = -1;  // no check (use sparingly)
 
 // Thrown by append() when expected_version does not match the stream's version.
+// what(): "conflict on stream 'vm/100': expected version 3, found 4" (kNoStream
+// is reported as "expected version 0").
 class ConflictError : public std::runtime_error {
  public:
   ConflictError(const std::string& stream, int64_t expected, int64_t actual);
+  const std::string& stream() const { return stream_; }
   int64_t expected() const { return expected_; }
   int64_t actual() const { return actual_; }
 
  private:
+  std::string stream_;
   int64_t expected_, actual_;
 };
 

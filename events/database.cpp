@@ -1,0 +1,90 @@
+#include "events/database.h"
+
+#include <sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <fmt/format.h>
+
+#include "events/migrations.h"
+#include "events/store.h"
+
+namespace qmd::events {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 30000;
+
+int user_version(SQLite::Database& db) {
+  SQLite::Statement q(db, "PRAGMA user_version");
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+int latest_known_version() {
+  int v = 0;
+  for (const auto& m : embedded_migrations()) v = std::max(v, m.version);
+  return v;
+}
+
+// Applies one migration in its own write transaction. The version is re-read
+// inside the transaction because another process may have opened (and
+// migrated) the same fresh file concurrently.
+void apply_migration(SQLite::Database& db, const Migration& m, const std::string& path, int found_before) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if (user_version(db) >= m.version) {
+      db.exec("COMMIT");
+      return;
+    }
+    db.exec(m.sql);
+    db.exec(fmt::format("PRAGMA user_version = {}", m.version));
+    db.exec("COMMIT");
+    // Creating a fresh file is routine; upgrading an existing one is worth noting.
+    spdlog::log(found_before > 0 ? spdlog::level::info : spdlog::level::debug,
+                "event database {}: applied migration {}", path, m.name);
+  } catch (const SQLite::Exception& e) {
+    db.tryExec("ROLLBACK");
+    throw StoreError(fmt::format("event database '{}': migration {} failed: {}", path, m.name, e.what()));
+  }
+}
+
+}  // namespace
+
+Database::Database(std::unique_ptr<SQLite::Database> db, std::string path)
+    : db_(std::move(db)), path_(std::move(path)) {}
+
+std::unique_ptr<Database> Database::open(const std::string& path) {
+  std::unique_ptr<SQLite::Database> db;
+  int found = 0;
+  try {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+    // The first statement that reads the header; a file that is not a database fails here.
+    SQLite::Statement mode(*db, "PRAGMA journal_mode = WAL");
+    mode.executeStep();
+    std::string journal = mode.getColumn(0).getString();
+    if (journal != "wal")
+      throw StoreError(fmt::format("cannot open event database '{}': WAL journaling refused (journal mode is {})",
+                                   path, journal));
+    db->exec("PRAGMA synchronous = FULL");
+    db->exec("PRAGMA foreign_keys = ON");
+    found = user_version(*db);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(fmt::format("cannot open event database '{}': {}", path, e.what()));
+  }
+
+  const int known = latest_known_version();
+  if (found > known)
+    throw StoreError(fmt::format(
+        "cannot open event database '{}': its schema version {} is newer than this qmd knows ({}); upgrade qmd",
+        path, found, known));
+
+  for (const auto& m : embedded_migrations())
+    if (m.version > found) apply_migration(*db, m, path, found);
+
+  return std::unique_ptr<Database>(new Database(std::move(db), path));
+}
+
+}  // namespace qmd::events

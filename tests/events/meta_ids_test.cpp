@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "events/event.h"
+#include "events/ids.h"
+#include "events/store.h"
+
+using namespace qmd::events;
+
+TEST_CASE("Meta round-trips through JSON with the documented member names") {
+  Meta m{"alice@pve", 1000, 77, "pve1", "qm start 100", "1b4e28ba-2fa1-41d2-883f-0016d3cca427"};
+  nlohmann::json j = m.to_json();
+  CHECK(j.dump() ==
+        R"({"command":"qm start 100","correlation_id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","node":"pve1",)"
+        R"("pid":77,"uid":1000,"user":"alice@pve"})");
+  CHECK(Meta::from_json(j) == m);
+}
+
+TEST_CASE("Meta::from_json: missing members default, wrong types are named") {
+  Meta m = Meta::from_json(nlohmann::json::object());
+  CHECK(m.uid == -1);
+  CHECK(m.pid == 0);
+  CHECK(m.user.empty());
+  CHECK_THROWS_WITH(Meta::from_json(nlohmann::json{{"uid", "root"}}),
+                    "event meta: member 'uid' must be an integer, got \"root\"");
+  CHECK_THROWS_WITH(Meta::from_json(nlohmann::json{{"node", 3}}), "event meta: member 'node' must be a string, got 3");
+  CHECK_THROWS_WITH(Meta::from_json(nlohmann::json::array()), "event meta: expected a JSON object, got []");
+}
+
+TEST_CASE("ConflictError carries the stream and both versions") {
+  ConflictError e("vm/100", 3, 4);
+  CHECK(std::string(e.what()) == "conflict on stream 'vm/100': expected version 3, found 4");
+  CHECK(e.stream() == "vm/100");
+  CHECK(e.expected() == 3);
+  CHECK(e.actual() == 4);
+}
+
+TEST_CASE("new_uuid gives distinct version-4 UUIDs") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = new_uuid();
+    REQUIRE(is_uuid(id));
+    REQUIRE(id[14] == '4');
+    REQUIRE(std::string("89ab").find(id[19]) != std::string::npos);
+    seen.insert(id);
+  }
+  CHECK(seen.size() == 10000);
+  CHECK_FALSE(is_uuid("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"));
+  CHECK_FALSE(is_uuid("1b4e28ba2fa141d2883f0016d3cca427"));
+}
