@@ -140,19 +140,19 @@ void Storage::resize(const std::string& volid, std::uint64_t new_size) {
 void Storage::snapshot_create(const std::string& volid, const std::string& snap) {
   const Resolved r = resolve_existing(volid);
   require_feature(r.volume, Feature::Snapshot, "snapshot feature is not available");
-  qemu_img_.run({"snapshot", "-f", "qcow2", "-c", snap, r.path});
+  qemu_img_.run({"snapshot", "-c", snap, r.path});
 }
 
 void Storage::snapshot_apply(const std::string& volid, const std::string& snap) {
   const Resolved r = resolve_existing(volid);
   require_feature(r.volume, Feature::Snapshot, "snapshot feature is not available");
-  qemu_img_.run({"snapshot", "-f", "qcow2", "-a", snap, r.path});
+  qemu_img_.run({"snapshot", "-a", snap, r.path});
 }
 
 void Storage::snapshot_delete(const std::string& volid, const std::string& snap) {
   const Resolved r = resolve_existing(volid);
   require_feature(r.volume, Feature::Snapshot, "snapshot feature is not available");
-  qemu_img_.run({"snapshot", "-f", "qcow2", "-d", snap, r.path});
+  qemu_img_.run({"snapshot", "-d", snap, r.path});
 }
 
 }  // namespace qmd::storage
