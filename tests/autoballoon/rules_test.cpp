@@ -210,7 +210,7 @@ TEST_CASE("a VM listed twice is refused", "[autoballoon][errors]") {
                     "autoballoon: VM 100 is listed twice");
 }
 
-TEST_CASE("goal = int(memtotal * target / 100 - memused)", "[autoballoon][goal]") {
+TEST_CASE("goal is int(memtotal x target / 100 - memused)", "[autoballoon][goal]") {
   CHECK(compute_goal({.memtotal = 32 * kGiB, .memused = 16 * kGiB, .target_percent = 80}) ==
         10307921510);
   CHECK(compute_goal({.memtotal = 10 * kGiB, .memused = 9 * kGiB, .target_percent = 80}) == -kGiB);

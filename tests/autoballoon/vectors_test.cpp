@@ -56,34 +56,34 @@ std::vector<VmBalloonStatus> state_s() {
 
 }  // namespace
 
-TEST_CASE("§7.6 state A, single call", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state A, single call", "[autoballoon][vectors]") {
   CHECK(once(state_a(), 0) == Targets{});
   CHECK(once(state_a(), MB(90)) == Targets{{100, MB(1060)}, {101, MB(1030)}});
   CHECK(once(state_a(), MB(150)) == Targets{{100, MB(1100)}, {101, MB(1050)}});
   CHECK(once(state_a(), MB(270)) == Targets{{100, MB(1100)}, {101, MB(1090)}});
 }
 
-TEST_CASE("§7.6 state A, simulation", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state A, simulation", "[autoballoon][vectors]") {
   CHECK(sim(state_a(), MB(180)) == Targets{{100, MB(1120)}, {101, MB(1060)}});
   CHECK(sim(state_a(), MB(270)) == Targets{{100, MB(1180)}, {101, MB(1090)}});
   CHECK(sim(state_a(), MB(600)) == Targets{{100, MB(1300)}, {101, MB(1300)}});
   CHECK(sim(state_a(), MB(900)) == Targets{{100, MB(1600)}, {101, MB(1300)}});
 }
 
-TEST_CASE("§7.6 state B, single call", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state B, single call", "[autoballoon][vectors]") {
   CHECK(once(state_b(), 0) == Targets{});
   CHECK(once(state_b(), MB(18)) == Targets{{101, MB(1018)}});
   CHECK(once(state_b(), MB(500)) == Targets{{101, MB(1100)}});
 }
 
-TEST_CASE("§7.6 state C, single call", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state C, single call", "[autoballoon][vectors]") {
   CHECK(once(state_c(), 0) == Targets{});
   CHECK(once(state_c(), MB(11)) == Targets{{101, MB(1018)}});
   CHECK(once(state_c(), MB(80)) == Targets{{101, MB(1087)}});
   CHECK(once(state_c(), MB(200)) == Targets{{101, MB(1107)}});
 }
 
-TEST_CASE("§7.6 state C +593 MB simulation reaches state S", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state C +593 MB simulation reaches state S", "[autoballoon][vectors]") {
   const auto result = testing::simulate(state_c(), MB(593), kTestParams);
   CHECK(result.last_applied == Targets{{101, MB(1300)}, {102, MB(1300)}});
   // The goal is used up exactly, and free memory followed the balloon.
@@ -93,7 +93,7 @@ TEST_CASE("§7.6 state C +593 MB simulation reaches state S", "[autoballoon][vec
   CHECK(result.final_state[2].freemem == MB(812));
 }
 
-TEST_CASE("§7.6 state S, shrinking simulations", "[autoballoon][vectors]") {
+TEST_CASE("spec 7.6 state S, shrinking simulations", "[autoballoon][vectors]") {
   const auto s = state_s();
   CHECK(sim(s, -MB(200)) == Targets{{101, MB(1200)}, {102, MB(1200)}});
   CHECK(sim(s, -MB(400)) == Targets{{101, MB(1200)}, {102, GB(1)}});

@@ -32,7 +32,7 @@ std::vector<VmBalloonStatus> four_vms(std::int64_t min, std::int64_t maxmem) {
 
 }  // namespace
 
-TEST_CASE("§7.5 worked example in decimal GB: 4.8 GB and 1.6 GB extra", "[autoballoon][example]") {
+TEST_CASE("spec 7.5 worked example in decimal GB: 4.8 GB and 1.6 GB extra", "[autoballoon][example]") {
   const HostMemory host{.memtotal = 32 * kGB, .memused = 16 * kGB, .target_percent = 80};
   const std::int64_t goal = compute_goal(host);
   REQUIRE(goal == 9600LL * 1000 * 1000);
@@ -48,7 +48,7 @@ TEST_CASE("§7.5 worked example in decimal GB: 4.8 GB and 1.6 GB extra", "[autob
   CHECK(result.cycles == 47);
 }
 
-TEST_CASE("§7.5 worked example in GiB: shares split 9.6 GiB 3:1:1:1, truncated", "[autoballoon][example]") {
+TEST_CASE("spec 7.5 worked example in GiB: shares split 9.6 GiB 3:1:1:1, truncated", "[autoballoon][example]") {
   const HostMemory host{.memtotal = 32 * kGiB, .memused = 16 * kGiB, .target_percent = 80};
   const std::int64_t goal = compute_goal(host);
   REQUIRE(goal == 10307921510);  // int(10307921510.4)
