@@ -39,6 +39,7 @@ std::string Storage::rename_to_base(const std::string& volid) {
 }
 
 std::string Storage::clone_linked(const std::string& base_volid, int target_vmid) {
+  require_volume_vmid(target_vmid);
   const Resolved base = resolve_existing(base_volid);
   if (!volume_has_feature(base.volume, Feature::Clone))
     throw StorageError("Linked clone feature is not supported for '" + base_volid + "'");
@@ -54,6 +55,7 @@ std::string Storage::clone_linked(const std::string& base_volid, int target_vmid
 std::string Storage::clone_full(const std::string& volid, const std::string& target_storage,
                                 int target_vmid, const std::string& fmt,
                                 const ProgressCallback& progress, const std::string& snap) {
+  require_volume_vmid(target_vmid);
   const Resolved src = resolve_existing(volid);
   if (!volume_has_feature(src.volume, Feature::Copy, !snap.empty()))
     throw StorageError("copy feature is not available for '" + volid + "'" +

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "service/storage/qcow2_header.h"
-#include "service/storage/storage_error.h"
 
 namespace qmd::storage {
 namespace fs = std::filesystem;
@@ -17,12 +16,8 @@ std::vector<std::string> image_files(const std::string& dir) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (!e.is_regular_file(ec)) continue;
-    const std::string name = e.path().filename().string();
-    try {
-      image_volume("x", 1, name);   // validates the name only
-      names.push_back(name);
-    } catch (const StorageError&) {
-    }
+    std::string name = e.path().filename().string();
+    if (is_image_file_name(name)) names.push_back(std::move(name));
   }
   std::sort(names.begin(), names.end());
   return names;

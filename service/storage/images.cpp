@@ -75,6 +75,7 @@ std::string Storage::create_image(const StorageEntry& s, const std::string& path
 std::string Storage::allocate(const std::string& storage, int vmid, const std::string& fmt,
                               std::uint64_t size_bytes) {
   require_format(fmt);
+  require_volume_vmid(vmid);
   const StorageEntry& s = image_storage(storage);
   NewImageFile file = NewImageFile::reserve_disk(image_dir(s.path, vmid), vmid, fmt);
   create_image(s, file.path(), fmt, size_bytes);
@@ -94,6 +95,7 @@ std::string Storage::allocate_named(const std::string& storage, int vmid, const 
 
 bool Storage::free(const std::string& volid) {
   const Resolved r = resolve(volid);
+  if (r.volume.type != VolumeType::Images) throw StorageError("volume '" + volid + "' is not a disk image");
   if (r.volume.is_base) {
     if (volume_in_use_by_linked_clone(volid))
       throw StorageError("base volume '" + volid + "' is still in use by linked cloned");

@@ -7,8 +7,11 @@
 // StorageError naming the command and qemu-img's stderr (qemu_img.h).
 // Methods that create a file leave nothing behind when they fail.
 //
-// Not thread-safe per instance only in the sense that callers serialise work on
-// one VM (the VM lock); concurrent allocations never collide on a name.
+// A Storage holds no mutable state: calls may run concurrently (also from other
+// processes); new names are reserved atomically so allocations never collide.
+// Callers serialise operations on one VM (the VM lock). Operations here work on
+// images no VM has open for writing; a running VM's disks are resized, mirrored
+// and snapshotted through QMP by the qemu part.
 #pragma once
 
 #include <cstdint>
@@ -58,7 +61,8 @@ class Storage {
   std::string allocate_named(const std::string& storage, int vmid, const std::string& name,
                              std::uint64_t size_bytes);
 
-  // Deletes a volume's file (and the VM's image directory once empty). Returns
+  // Deletes an image volume's file (and the VM's image directory once empty);
+  // ISO volumes are refused ("volume '<volid>' is not a disk image"). Returns
   // false (with a warning logged) when the file does not exist. A base image
   // used by a linked clone is refused: "base volume '<volid>' is still in use
   // by linked cloned".
@@ -93,7 +97,9 @@ class Storage {
   // A full copy (qemu-img convert) as the next free vm-<target_vmid>-disk-<n>.<fmt>
   // on target_storage; fmt "" keeps the source format; snap, when not empty,
   // copies that internal snapshot (qcow2 only). progress gets percentages
-  // 0..100 as qemu-img reports them. Returns the new volid.
+  // 0..100 as qemu-img reports them. Returns the new volid. The source must not
+  // be open in a running VM (qemu-img's lock refuses it; use drive-mirror).
+  // Throws also "copy feature is not available for '<volid>'".
   std::string clone_full(const std::string& volid, const std::string& target_storage,
                          int target_vmid, const std::string& fmt,
                          const ProgressCallback& progress = {}, const std::string& snap = "");

@@ -69,7 +69,14 @@ NewImageFile NewImageFile::reserve_disk(const std::string& dir, int vmid, const 
   for (int n = 0; n < kMaxDisksPerGuest; ++n) {
     if (used.count(n)) continue;
     const std::string name = disk_file_name(vmid, n, fmt);
-    if (create_exclusive(dir + "/" + name)) return NewImageFile(dir, name);
+    bool created = false;
+    try {
+      created = create_exclusive(dir + "/" + name);
+    } catch (const StorageError&) {
+      remove_dir_if_empty(dir);
+      throw;
+    }
+    if (created) return NewImageFile(dir, name);
     used.insert(n);   // taken meanwhile by someone else
   }
   remove_dir_if_empty(dir);
@@ -80,7 +87,14 @@ NewImageFile NewImageFile::reserve_disk(const std::string& dir, int vmid, const 
 NewImageFile NewImageFile::reserve_named(const std::string& dir, const std::string& name) {
   make_dir(dir);
   const std::string path = dir + "/" + name;
-  if (!create_exclusive(path)) throw StorageError("disk image '" + path + "' already exists");
+  bool created = false;
+  try {
+    created = create_exclusive(path);
+  } catch (const StorageError&) {
+    remove_dir_if_empty(dir);
+    throw;
+  }
+  if (!created) throw StorageError("disk image '" + path + "' already exists");
   return NewImageFile(dir, name);
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <system_error>
 
 extern char** environ;
@@ -27,6 +28,26 @@ struct Pipe {
     if (fd[i] >= 0) ::close(fd[i]);
     fd[i] = -1;
   }
+};
+
+// The child starts with default signal dispositions and an empty mask, whatever
+// the parent (e.g. a libuv loop ignoring SIGPIPE) has set up.
+class SpawnAttr {
+ public:
+  SpawnAttr() {
+    posix_spawnattr_init(&a_);
+    sigset_t all, none;
+    sigfillset(&all);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(&a_, &all);
+    posix_spawnattr_setsigmask(&a_, &none);
+    posix_spawnattr_setflags(&a_, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  }
+  ~SpawnAttr() { posix_spawnattr_destroy(&a_); }
+  posix_spawnattr_t* get() { return &a_; }
+
+ private:
+  posix_spawnattr_t a_;
 };
 
 class SpawnActions {
@@ -71,6 +92,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::function<void(std::string_view)>& on_stdout) {
   Pipe out, err;
   SpawnActions actions;
+  SpawnAttr attr;
   posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(actions.get(), out.fd[1], 1);
   posix_spawn_file_actions_adddup2(actions.get(), err.fd[1], 2);
@@ -80,7 +102,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   args.push_back(nullptr);
 
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], actions.get(), nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], actions.get(), attr.get(), args.data(), environ);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "unable to run '" + argv[0] + "'");
   out.close_end(1);
   err.close_end(1);

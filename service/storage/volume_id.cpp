@@ -45,6 +45,7 @@ std::string VolumeId::volname() const {
 std::string VolumeId::to_string() const { return storage + ":" + volname(); }
 
 VolumeId image_volume(std::string_view storage, int vmid, std::string_view name) {
+  require_volume_vmid(vmid);
   VolumeId v;
   v.storage = std::string(storage);
   v.vmid = vmid;
@@ -108,6 +109,14 @@ std::string image_dir(const std::string& storage_path, int vmid) {
 std::string volume_path(const VolumeId& v, const std::string& storage_path) {
   if (v.type == VolumeType::Iso) return storage_path + "/template/iso/" + v.name;
   return image_dir(storage_path, v.vmid) + "/" + v.name;
+}
+
+bool is_image_file_name(std::string_view name) {
+  return parse_image_name(std::string(name)).has_value();
+}
+
+void require_volume_vmid(int vmid) {
+  if (vmid < 1 || vmid > 999999999) throw StorageError("invalid VMID " + std::to_string(vmid));
 }
 
 std::string disk_file_name(int vmid, int n, std::string_view fmt, bool base) {

@@ -55,6 +55,13 @@ std::string volume_path(const VolumeId& v, const std::string& storage_path);
 // <storage_path>/images/<vmid>
 std::string image_dir(const std::string& storage_path, int vmid);
 
+// Throws StorageError "invalid VMID <vmid>" unless 1 <= vmid <= 999999999
+// (the range volume ids can carry; the 100.. rule of qm is the commands' job).
+void require_volume_vmid(int vmid);
+
+// True for a valid image file name: (base-)?<no / or space>.(raw|qcow2|vmdk).
+bool is_image_file_name(std::string_view name);
+
 // "vm-<vmid>-disk-<n>.<fmt>" (or "base-..." when base).
 std::string disk_file_name(int vmid, int n, std::string_view fmt, bool base = false);
 // "vm-<vmid>-state-<snap>.raw"

@@ -3,6 +3,9 @@
 
 #include <sys/stat.h>
 
+#include <thread>
+
+#include "service/storage/qcow2_header.h"
 #include "service/storage/storage_error.h"
 #include "storage_fixture.h"
 
@@ -85,6 +88,8 @@ TEST_CASE("unknown, unsupported and disabled storages are refused before any fil
   CHECK(error_of([&] { st.allocate("local", 100, "qed", kMiB); }) == "unsupported format 'qed'");
   CHECK(error_of([&] { st.info("local:100/vm-100-disk-9.raw"); }) ==
         "volume 'local:100/vm-100-disk-9.raw' does not exist");
+  CHECK(error_of([&] { st.allocate("local", 0, "raw", kMiB); }) == "invalid VMID 0");
+  CHECK(error_of([&] { st.free("local:iso/debian.iso"); }) == "volume 'local:iso/debian.iso' is not a disk image");
   CHECK(tree(d.path()) == std::vector<std::string>{"storage.cfg"});
 }
 
@@ -257,4 +262,30 @@ TEST_CASE("full clone copies the bytes, reports progress, converts formats") {
   CHECK(error_of([&] { st.clone_full(copy, "local", 103, "", {}, "old"); }) ==
         "copy feature is not available for 'other:101/vm-101-disk-0.raw' (snapshot 'old')");
   CHECK(error_of([&] { st.clone_full(src, "nope", 103, ""); }) == "storage 'nope' does not exist");
+}
+
+TEST_CASE("concurrent allocations for one VM never share a name") {
+  TempDir d;
+  Storage st = Storage::open(d.path());
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] { got[i] = st.allocate("local", 100, "raw", kMiB); });
+  for (auto& t : threads) t.join();
+  std::sort(got.begin(), got.end());
+  std::vector<std::string> want;
+  for (int n = 0; n < 8; ++n) want.push_back("local:100/" + disk_file_name(100, n, "raw"));
+  CHECK(got == want);
+}
+
+TEST_CASE("qcow2 header: backing file names read without qemu-img") {
+  TempDir d;
+  Storage st = Storage::open(d.path());
+  const std::string q = st.allocate("local", 100, "qcow2", kMiB);
+  const std::string r = st.allocate("local", 100, "raw", kMiB);
+  CHECK(read_qcow2_backing_file(st.path_of(q)) == std::string());
+  CHECK(read_qcow2_backing_file(st.path_of(r)) == std::nullopt);
+  CHECK(read_qcow2_backing_file(d.path() + "/missing.qcow2") == std::nullopt);
+  const std::string clone = st.clone_linked(st.rename_to_base(q), 7000);
+  CHECK(read_qcow2_backing_file(st.path_of(clone)) == "../100/base-100-disk-0.qcow2");
 }
