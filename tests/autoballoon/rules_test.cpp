@@ -155,7 +155,7 @@ TEST_CASE("at most maxchange per VM per cycle", "[autoballoon][toplevel]") {
         Targets{{100, kGiB + 7 * kMiB}});
 }
 
-TEST_CASE("targets are clamped to maxmem; a capped share is not handed on", "[autoballoon][toplevel]") {
+TEST_CASE("targets are clamped to maxmem and a capped share is not handed on", "[autoballoon][toplevel]") {
   auto small = eligible(100);
   small.maxmem = kGiB + 10 * kMiB;
   const auto big = eligible(101);

@@ -126,7 +126,7 @@ TEST_CASE("stopall: HA-managed guests only when named", "[startup][stop]") {
         std::vector<StopGroup>{{std::nullopt, {{101, 180}}}});
 }
 
-TEST_CASE("startup values: bare 0 and empty mean no options; blank parts are ignored",
+TEST_CASE("startup values: bare 0 and empty mean no options, blank parts are ignored",
           "[startup][parse]") {
   const BootPlan plan = plan_startall(std::vector{guest(100, "0"), guest(101, "order=0"),
                                                   guest(102, " ,up=4,"), guest(103, "order=007")});
