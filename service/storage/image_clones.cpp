@@ -23,7 +23,8 @@ std::string Storage::rename_to_base(const std::string& volid) {
     throw StorageError("volume '" + volid + "' can't be converted to a base image");
   if (r.volume.is_linked_clone() && r.volume.format == "qcow2") {
     const auto backing = read_qcow2_backing_file(r.path);
-    if (!backing || *backing != "../" + std::to_string(r.volume.base_vmid) + "/" + r.volume.base_name)
+    const VolumeId parent = image_volume(r.volume.storage, r.volume.base_vmid, r.volume.base_name);
+    if (!backing || *backing != relative_backing_file(parent))
       throw StorageError("volname '" + r.volume.volname() + "' contains wrong information about parent");
   }
   VolumeId base = r.volume;
