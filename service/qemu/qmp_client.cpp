@@ -148,6 +148,7 @@ struct QmpClient::Impl {
   void start_connect(ConnectCallback cb) {
     connect_cb = std::move(cb);
     state = State::Connecting;
+    caps_id = next_id++;  // fixed before any command is queued: ids are then predictable
     uv_timer_start(&connect_timer->timer, on_connect_timeout,
                    static_cast<std::uint64_t>(std::max(opt.connect_timeout_ms, 1)), 0);
     attempt();
@@ -219,7 +220,8 @@ struct QmpClient::Impl {
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
     Impl* impl = reinterpret_cast<PipeBox*>(s)->impl;
     if (impl->orphaned || impl->state == State::Closed) return;
-    if (nread == UV_EOF) {
+    // A peer that dies with our bytes unread resets the connection instead of closing it.
+    if (nread == UV_EOF || nread == UV_ECONNRESET) {
       impl->lose(qmp_errc::kDisconnected, "QMP peer closed the connection");
     } else if (nread < 0) {
       impl->lose(qmp_errc::kDisconnected,
@@ -266,7 +268,6 @@ struct QmpClient::Impl {
       }
       greeting = msg["QMP"];
       state = State::Negotiating;
-      caps_id = next_id++;
       send_line(json{{"execute", "qmp_capabilities"}, {"id", caps_id}}.dump());
       return;
     }

@@ -25,8 +25,19 @@ fi
 
 # The power button (button.ko) is an input device (evdev.ko); busybox acpid maps KEY_POWER to
 # the event PWRF/00000080 and runs /etc/acpi/PWRF/00000080, which powers off at once.
+# Ready means acpid holds the input devices open: a daemonizing acpid would return before that.
 mkdir -p /var/log /var/run
-acpid -c /etc/acpi -l /var/log/acpid.log -p /var/run/acpid.pid || echo "QMD-GUEST-ACPID-FAILED"
+acpid -f -c /etc/acpi -l /var/log/acpid.log -p /var/run/acpid.pid </dev/null >/dev/null 2>&1 &
+acpid_pid=$!
+i=0
+until ls -l /proc/$acpid_pid/fd 2>/dev/null | grep -q /dev/input/event; do
+  i=$((i + 1))
+  if [ $i -gt 200 ] || ! kill -0 $acpid_pid 2>/dev/null; then
+    echo "QMD-GUEST-ACPID-FAILED"
+    break
+  fi
+  sleep 0.05
+done
 
 echo "QMD-GUEST-READY $(cat /etc/qmd-kernel)"
 n=0
