@@ -3,6 +3,7 @@
 #include "service/qemu/qmp_framing.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/un.h>
 
 #include <algorithm>
 #include <csignal>
@@ -149,6 +150,14 @@ struct QmpClient::Impl {
     connect_cb = std::move(cb);
     state = State::Connecting;
     caps_id = next_id++;  // fixed before any command is queued: ids are then predictable
+    if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+      // libuv would silently truncate the path and connect somewhere else.
+      terminate({qmp_errc::kConnectFailed, "QMP socket path is too long (" + std::to_string(path.size()) +
+                                               " bytes, at most " +
+                                               std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + "): " + path},
+                false);
+      return;
+    }
     uv_timer_start(&connect_timer->timer, on_connect_timeout,
                    static_cast<std::uint64_t>(std::max(opt.connect_timeout_ms, 1)), 0);
     attempt();

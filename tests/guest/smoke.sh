@@ -64,6 +64,17 @@ check "balloon driver bound" $r "$(grep -ao 'QMD-GUEST-BALLOON [a-z]*' "$serial"
 wait_serial "QMD-GUEST-TICK 2" 10000 && r=0 || r=1
 check "ticks" $r "$(grep -ac QMD-GUEST-TICK "$serial") tick lines"
 
+ticks() { grep -ac QMD-GUEST-TICK "$serial"; }
+qmp '{"execute":"stop"}' >/dev/null
+sleep 0.3
+paused_at=$(ticks)
+sleep 2.5
+paused_after=$(ticks)
+qmp '{"execute":"cont"}' >/dev/null
+wait_serial "QMD-GUEST-TICK $paused_after" 10000 && r=0 || r=1
+[ "$paused_at" = "$paused_after" ] || r=1
+check "stop pauses the ticks, cont resumes them" $r "$paused_at ticks before and $paused_after after 2.5 s stopped; tick $paused_after after cont"
+
 actual() { qmp '{"execute":"query-balloon"}' | sed -n 's/.*"actual": *\([0-9]*\).*/\1/p' | tail -n 1; }
 before=$(actual)
 tb=$(now_ms)

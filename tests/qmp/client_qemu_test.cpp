@@ -214,6 +214,23 @@ TEST_CASE("qmp/qemu: connect gives up after its timeout", "[qmp][qemu]") {
   drain_and_close(&loop);
 }
 
+TEST_CASE("qmp/qemu: a socket path too long for sockaddr_un is refused, not truncated", "[qmp][qemu]") {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  {
+    const std::string path = "/tmp/" + std::string(103, 'p');  // 108 bytes: one too many
+    QmpClient client(&loop, path);
+    std::optional<std::optional<QmpError>> outcome;
+    client.connect([&](std::optional<QmpError> e) { outcome = std::move(e); });
+    CHECK_FALSE(outcome.has_value());  // not from inside connect()
+    REQUIRE(run_until(&loop, [&] { return outcome.has_value(); }, 1000));
+    REQUIRE(outcome->has_value());
+    CHECK((*outcome)->error_class == "ConnectFailed");
+    CHECK((*outcome)->desc == "QMP socket path is too long (108 bytes, at most 107): " + path);
+  }
+  drain_and_close(&loop);
+}
+
 TEST_CASE("qmp/qemu: close() fails pending commands with Closed, without a disconnect", "[qmp][qemu]") {
   QemuFixture f;
   f.connect();
