@@ -1,0 +1,54 @@
+// ReadModel: the read tables (vm, vm_checkpoint, conf_dirty) on the same SQLite
+// connection as the log. "Now" queries are answered from here.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "projections/vm_state.h"
+
+namespace qmd::projections {
+
+class ReadModel {
+ public:
+  // Folded-state checkpoints are written every this many stream versions.
+  static constexpr int64_t kCheckpointEvery = 512;
+
+  explicit ReadModel(SQLite::Database& db) : db_(db) {}
+
+  // The VM's state, or a default state (exists=false, version 0) with the vmid
+  // set if the VM never existed. A destroyed VM returns exists=false with its version.
+  VmState load(int64_t vmid);
+  // Every VM with exists=true, by vmid. If node is given, only that node's VMs.
+  std::vector<VmState> list(const std::optional<std::string>& node = std::nullopt);
+  // Every row, destroyed ones included (verify compares them all).
+  std::vector<VmState> all_rows();
+
+  // Writes (inserts or replaces) the VM's row and marks its .conf dirty.
+  // Must run inside a transaction (the append's).
+  void save(const VmState& s);
+  // Stores a checkpoint of s (at s.version).
+  void save_checkpoint(const VmState& s);
+  // Latest checkpoint of vmid with seq <= max_seq and recorded_at <= max_time.
+  std::optional<VmState> checkpoint_before(int64_t vmid, int64_t max_seq, int64_t max_time);
+
+  // VMs whose .conf may be stale, with the seq at which they were marked.
+  std::vector<std::pair<int64_t, int64_t>> dirty();
+  // Clears the mark if nothing newer was marked meanwhile.
+  void clear_dirty(int64_t vmid, int64_t seq);
+  // Marks every VM dirty (after a rebuild).
+  void mark_all_dirty();
+
+  // Empties vm, vm_checkpoint (rebuild). Must run inside a transaction.
+  void clear();
+
+  SQLite::Database& db() { return db_; }
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace qmd::projections

@@ -1,0 +1,59 @@
+#include "service/app.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "events/sqlite_store.h"
+#include "export/materialize.h"
+
+namespace qmd::service {
+
+App::App(Environment env) : env_(std::move(env)), tree_(env_.data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(env_.data_dir, ec);
+  if (ec) throw std::runtime_error("cannot create data directory '" + env_.data_dir + "': " + ec.message());
+  db_ = events::Database::open(env_.db_path);
+  store_ = std::make_unique<events::SqliteEventStore>(*db_);
+  model_ = std::make_unique<projections::ReadModel>(db_->sql());
+  projector_ = std::make_unique<projections::Projector>(*model_);
+  sync_conf_files();
+}
+
+App::~App() = default;
+
+events::Meta App::meta_for(const Request& req) const {
+  events::Meta m;
+  m.user = env_.user;
+  m.uid = env_.uid;
+  m.pid = env_.pid;
+  m.node = env_.node;
+  m.command = req.command_line;
+  m.correlation_id = req.correlation_id;
+  return m;
+}
+
+events::AppendResult App::commit(int64_t vmid, int64_t expected_version,
+                                 const std::vector<events::NewEvent>& events, const Request& req) {
+  auto result = store_->append("vm/" + std::to_string(vmid), expected_version, events, meta_for(req),
+                               projector_->hook());
+  sync_conf_files();
+  return result;
+}
+
+void App::commit_batch(std::vector<events::EventStore::StreamAppend> batch) {
+  store_->append_batch(batch, projector_->hook());
+  sync_conf_files();
+}
+
+storage::Storage& App::storage() {
+  if (!storage_) storage_ = std::make_unique<storage::Storage>(storage::Storage::open(env_.data_dir));
+  return *storage_;
+}
+
+void App::sync_conf_files() {
+  const int n = exporting::sync_dirty(*model_, tree_);
+  if (n > 0) spdlog::debug("rendered {} .conf file(s)", n);
+}
+
+}  // namespace qmd::service

@@ -1,0 +1,64 @@
+// App: the opened state of one qmd node — database, event store, read model,
+// .conf tree, storage — and the one write path every command uses:
+// decide (pure, in the command) → commit() → .conf files rendered.
+//
+// Used in-process by `qm` and, later, by the qmd service for socket requests.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "events/database.h"
+#include "events/store.h"
+#include "export/conf_tree.h"
+#include "projections/projector.h"
+#include "projections/read_model.h"
+#include "service/environment.h"
+#include "service/storage/images.h"
+#include "service/request.h"
+
+namespace qmd::service {
+
+class App {
+ public:
+  // Opens (creating if needed) the data directory and database of `env`, then
+  // re-renders any .conf file a crash left stale. Throws StoreError /
+  // std::runtime_error naming the path on failure.
+  explicit App(Environment env);
+  ~App();
+
+  const Environment& env() const { return env_; }
+  events::EventStore& store() { return *store_; }
+  projections::ReadModel& model() { return *model_; }
+  const exporting::ConfTree& tree() const { return tree_; }
+  // The node's storages (<data-dir>/storage.cfg), opened on first use so that a
+  // malformed storage.cfg only fails the commands that touch disks.
+  storage::Storage& storage();
+
+  // Appends `events` to vm/<vmid> with expected_version, the inline projector
+  // in the same transaction, meta from the request; then writes the VM's .conf.
+  // Throws events::ConflictError when the stream moved on.
+  events::AppendResult commit(int64_t vmid, int64_t expected_version,
+                              const std::vector<events::NewEvent>& events, const Request& req);
+
+  // Appends several VMs' events in one transaction (import), then renders.
+  void commit_batch(std::vector<events::EventStore::StreamAppend> batch);
+
+  // The audit meta of a request (actor from the environment of this process or
+  // of the socket peer, command as typed, correlation id).
+  events::Meta meta_for(const Request& req) const;
+
+  // Renders every .conf whose VM changed (cheap when nothing is dirty).
+  void sync_conf_files();
+
+ private:
+  Environment env_;
+  std::unique_ptr<events::Database> db_;
+  std::unique_ptr<events::EventStore> store_;
+  std::unique_ptr<projections::ReadModel> model_;
+  std::unique_ptr<projections::Projector> projector_;
+  exporting::ConfTree tree_;
+  std::unique_ptr<storage::Storage> storage_;
+};
+
+}  // namespace qmd::service

@@ -1,0 +1,68 @@
+#include "service/commands/event_summary.h"
+
+#include "projections/vm_events.h"
+
+namespace qmd::service {
+
+namespace {
+
+std::string section_prefix(const std::string& section) {
+  if (section.empty()) return "";
+  if (section == "PENDING") return "pending ";
+  return "[" + section + "] ";
+}
+
+std::string shorten(const std::string& v) {
+  std::string s;
+  for (char c : v) s += (c == '\n') ? ' ' : c;
+  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+std::string summarize_delta(const config::ConfigDelta& d) {
+  std::string out;
+  auto add = [&](const std::string& part) {
+    if (!out.empty()) out += "; ";
+    out += part;
+  };
+  for (const auto& s : d.sections_added) add("+[" + s + "]");
+  for (const auto& k : d.keys) {
+    const std::string name = section_prefix(k.section) + k.key;
+    if (!k.old_value) add(name + ": " + shorten(*k.new_value));
+    else if (!k.new_value) add("-" + name);
+    else add(name + ": " + shorten(*k.old_value) + " -> " + shorten(*k.new_value));
+  }
+  for (const auto& s : d.sections_removed) add("-[" + s + "]");
+  return out;
+}
+
+}  // namespace
+
+std::string summarize_event(const events::Event& e) {
+  namespace t = projections::event_type;
+  try {
+    const auto& p = e.payload;
+    std::string head;
+    if (e.type == t::kOperationStarted) head = p.value("op", "") + " started";
+    else if (e.type == t::kOperationStep) head = p.value("step", "");
+    else if (e.type == t::kOperationCompleted) head = "completed";
+    else if (e.type == t::kOperationFailed) head = "failed: " + p.value("error", "");
+    else if (e.type == t::kUnlocked) head = "released lock '" + p.value("lock", "") + "'";
+    else if (e.type == t::kDestroyed) head = p.value("purge", false) ? "destroyed (purge)" : "destroyed";
+    else if (e.type == t::kStatusChanged) head = p.value("status", "") + " (" + p.value("cause", "") + ")";
+    else if (e.type == t::kMoved) head = p.value("from", "") + " -> " + p.value("to", "");
+    else if (e.type == t::kImported) head = "from " + p.value("source", "");
+    std::string delta;
+    if (auto it = p.find("delta"); it != p.end() && e.type != t::kCreated && e.type != t::kImported) {
+      delta = summarize_delta(projections::delta_from_json(*it));
+    } else if (it != p.end()) {
+      delta = std::to_string(projections::delta_from_json(*it).keys.size()) + " keys";
+    }
+    if (head.empty()) return delta;
+    if (delta.empty()) return head;
+    return head + ": " + delta;
+  } catch (const std::exception&) {
+    return "(unreadable payload)";
+  }
+}
+
+}  // namespace qmd::service

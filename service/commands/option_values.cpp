@@ -1,0 +1,152 @@
+#include "service/commands/option_values.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "config/config_error.h"
+#include "config/propstring.h"
+#include "config/schema.h"
+#include "service/commands/common.h"
+#include "service/storage/new_disk.h"
+#include "service/storage/storage_error.h"
+
+namespace qmd::service {
+
+namespace {
+
+const config::Format& format_of(const std::string& key) {
+  const auto* def = config::find_option(key);
+  if (def == nullptr || def->propstring == nullptr) throw param_error(key, "unknown setting '" + key + "'");
+  return *def->propstring;
+}
+
+config::PropMap parse_for(const std::string& key, const std::string& value) {
+  try {
+    return config::parse_property_string(format_of(key), value, key);
+  } catch (const config::ConfigError& e) {
+    throw param_error(key, std::string("invalid format - ") + e.what());
+  }
+}
+
+std::string print_for(const std::string& key, const config::PropMap& m) {
+  return config::print_property_string(m, format_of(key));
+}
+
+// `X.iso` (no storage, no path) → `local:iso/X.iso`; checks that ISO volumes exist.
+std::string resolve_iso(const std::string& key, std::string file, const Environment& env) {
+  if (file == "none" || file == "cdrom" || file.empty() || file[0] == '/') return file;
+  if (file.find(':') == std::string::npos) {
+    if (file.find('/') != std::string::npos) throw param_error(key, "unable to parse volume ID '" + file + "'");
+    file = "local:iso/" + file;
+  }
+  if (file.starts_with("local:iso/")) {
+    const std::string path = env.data_dir + "/template/iso/" + file.substr(10);
+    if (!std::filesystem::exists(path)) throw CommandError("volume '" + file + "' does not exist");
+  }
+  return file;
+}
+
+// The drive value with its file element (first bare element, or file=/volume=)
+// replaced, so a `<storage>:<GiB>` request can be parsed as a drive.
+std::string replace_file(const std::string& value, const std::string& file) {
+  std::string out;
+  bool replaced = false;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(',', start);
+    if (end == std::string::npos) end = value.size();
+    std::string part = value.substr(start, end - start);
+    if (!replaced && (part.find('=') == std::string::npos || part.starts_with("file=") || part.starts_with("volume="))) {
+      part = file;
+      replaced = true;
+    }
+    if (!part.empty()) out += (out.empty() ? "" : ",") + part;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string normalise_tags(const std::string& v) {
+  std::set<std::string> seen;
+  std::vector<std::string> tags;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty() && seen.insert(cur).second) tags.push_back(cur);
+    cur.clear();
+  };
+  for (char c : v) {
+    if (c == ';' || c == ',' || c == ' ') flush();
+    else cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  flush();
+  std::sort(tags.begin(), tags.end());
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : ";") + t;
+  return out;
+}
+
+std::string checked(const std::string& key, const std::string& value) {
+  try {
+    return config::check_value(key, value);
+  } catch (const config::ConfigError& e) {
+    throw param_error(key, e.what());
+  }
+}
+
+}  // namespace
+
+PreparedOptions prepare_options(const Request& req, const std::vector<std::string>& verb_options,
+                                const Environment& env, const Generators& gen) {
+  PreparedOptions out;
+  std::set<std::string> given;
+  for (auto [key, value] : req.options) {
+    if (std::find(verb_options.begin(), verb_options.end(), key) != verb_options.end()) continue;
+    if (key == "cdrom") {
+      key = "ide2";
+      if (value.find("media=") == std::string::npos) value += ",media=cdrom";
+    }
+    if (given.count(key)) throw param_error(key, "duplicate parameter");
+    given.insert(key);
+
+    if (config::is_drive_key(key)) {
+      std::optional<storage::NewDiskRequest> alloc;
+      try {
+        alloc = storage::parse_new_disk(value, "local");
+      } catch (const storage::StorageError& e) {
+        throw param_error(key, e.what());
+      }
+      config::PropMap m = parse_for(key, alloc ? replace_file(value, "none") : value);
+      if (alloc) {
+        const std::string fmt = m.count("format") ? m["format"] : "qcow2";
+        if (fmt != "qcow2" && fmt != "raw" && fmt != "vmdk") {
+          throw param_error(key, "unsupported format '" + fmt + "' (qmd allocates raw, qcow2 or vmdk)");
+        }
+        out.allocations.push_back({key, alloc->storage, alloc->size_bytes, fmt, value});
+        continue;
+      }
+      if (m.count("file")) m["file"] = resolve_iso(key, m["file"], env);
+      value = print_for(key, m);
+    } else if (config::is_net_key(key)) {
+      config::PropMap m = parse_for(key, value);
+      if (!m.count("macaddr")) m["macaddr"] = gen.mac();
+      value = print_for(key, m);
+    } else if (key == "vmgenid" && value == "1") {
+      value = gen.uuid();
+    } else if (key == "tags") {
+      value = normalise_tags(value);
+    }
+    out.values.emplace_back(key, checked(key, value));
+  }
+  return out;
+}
+
+std::string allocated_drive_value(const std::string& key, const std::string& value, const std::string& volid,
+                                  uint64_t size_bytes) {
+  config::PropMap m = parse_for(key, replace_file(value, volid));
+  m["size"] = std::to_string(size_bytes);
+  m.erase("format");
+  return checked(key, print_for(key, m));
+}
+
+}  // namespace qmd::service

@@ -1,0 +1,53 @@
+#include "service/commands/registry.h"
+
+#include "service/commands/history.h"
+#include "service/commands/verbs.h"
+
+namespace qmd::service {
+
+namespace {
+constexpr OptKind F = OptKind::kFlag;
+constexpr OptKind V = OptKind::kValue;
+}  // namespace
+
+const std::vector<VerbSpec>& all_verbs() {
+  static const std::vector<VerbSpec> verbs = {
+      {"create", {}, {"vmid"}, {{"storage", V}, {"unique", F}, {"force", F}, {"pool", V}, {"start", F}}, true,
+       "qm create <vmid> [OPTIONS]", run_create},
+      {"set", {}, {"vmid"},
+       {{"delete", V}, {"revert", V}, {"digest", V}, {"force", F}, {"skiplock", F}}, true,
+       "qm set <vmid> [OPTIONS]", run_set},
+      {"config", {}, {"vmid"}, {{"current", F}, {"snapshot", V}, {"at", V}}, false,
+       "qm config <vmid> [OPTIONS]", run_config},
+      {"pending", {}, {"vmid"}, {}, false, "qm pending <vmid>", run_pending},
+      {"list", {}, {}, {{"full", F}}, false, "qm list [OPTIONS]", run_list},
+      {"destroy", {}, {"vmid"}, {{"purge", F}, {"destroy-unreferenced-disks", F}, {"skiplock", F}}, false,
+       "qm destroy <vmid> [OPTIONS]", run_destroy},
+      {"unlock", {}, {"vmid"}, {}, false, "qm unlock <vmid>", run_unlock},
+      {"locks", {}, {}, {}, false, "qm locks", run_locks},
+      {"history", {}, {"vmid"}, {}, false, "qm history <vmid>", run_history},
+      {"audit", {},  {},
+       {{"vmid", V}, {"actor", V}, {"type", V}, {"since", V}, {"until", V}}, false,
+       "qm audit [--vmid N] [--actor USER] [--type TYPE] [--since T] [--until T]", run_audit},
+      {"diff", {}, {"vmid"}, {{"from", V}, {"to", V}}, false, "qm diff <vmid> --from SEQ|TIME [--to SEQ|TIME]",
+       run_diff},
+      {"export", {}, {}, {{"dir", V}, {"at", V}}, false, "qm export --dir DIR [--at SEQ|TIME]", run_export},
+      {"rebuild", {}, {}, {}, false, "qm rebuild", run_rebuild},
+      {"verify", {}, {}, {}, false, "qm verify", run_verify},
+      {"import", {}, {"dir"}, {{"node", V}}, false, "qm import <dir> [--node NAME]", run_import},
+      {"check-config", {}, {"file"}, {{"strict", F}, {"vmid", V}}, false,
+       "qm check-config <file> [--strict 1] [--vmid N]", nullptr, run_check_config},
+  };
+  return verbs;
+}
+
+const VerbSpec* find_verb(std::string_view name) {
+  for (const auto& v : all_verbs()) {
+    if (v.name == name) return &v;
+    for (const auto& a : v.aliases)
+      if (a == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace qmd::service

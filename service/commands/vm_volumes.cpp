@@ -1,0 +1,59 @@
+#include "service/commands/vm_volumes.h"
+
+#include "config/config_error.h"
+#include "config/propstring.h"
+#include "config/schema.h"
+#include "service/storage/storage_error.h"
+#include "service/storage/volume_id.h"
+
+namespace qmd::service {
+
+std::string volume_of(const std::string& key, const std::string& value) {
+  const auto* def = config::find_option(key);
+  if (def == nullptr || def->propstring == nullptr) return {};
+  config::PropMap m;
+  try {
+    m = config::parse_property_string(*def->propstring, value);
+  } catch (const config::ConfigError&) {
+    return {};
+  }
+  auto f = m.find("file");
+  if (f == m.end()) return {};
+  auto media = m.find("media");
+  if (media != m.end() && media->second == "cdrom") return {};
+  const std::string& file = f->second;
+  if (file == "none" || file == "cdrom" || file.empty() || file[0] == '/') return {};
+  return file;
+}
+
+std::set<std::string> referenced_volumes(const config::ConfigFile& conf) {
+  std::set<std::string> out;
+  auto scan = [&](const config::Section& s) {
+    for (const auto& [k, v] : s) {
+      if (config::is_drive_key(k) || config::is_unused_key(k)) {
+        if (auto vol = volume_of(k, v); !vol.empty()) out.insert(vol);
+      } else if (k == "vmstate") {
+        out.insert(v);
+      }
+    }
+  };
+  scan(conf.main);
+  scan(conf.pending);
+  for (const auto& [_, s] : conf.snapshots) scan(s);
+  return out;
+}
+
+std::set<std::string> owned_volumes(const config::ConfigFile& conf, int64_t vmid) {
+  std::set<std::string> out;
+  for (const auto& v : referenced_volumes(conf)) {
+    try {
+      const auto id = storage::parse_volume_id(v);
+      if (id.type == storage::VolumeType::Images && id.vmid == vmid) out.insert(v);
+    } catch (const storage::StorageError&) {
+      // not a volume of a storage qmd manages: not ours to free
+    }
+  }
+  return out;
+}
+
+}  // namespace qmd::service

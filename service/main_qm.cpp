@@ -1,0 +1,79 @@
+// qm: the command line. Global options --data-dir, --node, --db (and their
+// QMD_* environment variables) come first or anywhere; the rest is parsed as
+// Proxmox's qm parses it and run in-process.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "service/app.h"
+#include "service/cli/parse_args.h"
+#include "service/cli/usage.h"
+#include "service/dispatch.h"
+
+using namespace qmd::service;
+
+namespace {
+
+// Takes --data-dir/--node/--db (with one or two dashes) out of argv.
+struct Globals {
+  std::optional<std::string> data_dir, node, db;
+  std::vector<std::string> rest;
+};
+
+Globals take_globals(int argc, char** argv) {
+  Globals g;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    std::string name = a.starts_with("--") ? a.substr(2) : a.starts_with("-") ? a.substr(1) : "";
+    std::optional<std::string>* slot = name == "data-dir" ? &g.data_dir : name == "node" ? &g.node
+                                     : name == "db"       ? &g.db
+                                                          : nullptr;
+    if (slot != nullptr && i + 1 < argc) {
+      *slot = argv[++i];
+      continue;
+    }
+    g.rest.push_back(a);
+  }
+  return g;
+}
+
+int emit(const Reply& r) {
+  std::fwrite(r.out.data(), 1, r.out.size(), stdout);
+  std::fflush(stdout);
+  std::fwrite(r.err.data(), 1, r.err.size(), stderr);
+  return r.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("qm");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::warn);
+  if (const char* lvl = std::getenv("QMD_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(lvl));
+
+  Globals g = take_globals(argc, argv);
+  if (g.rest.empty() || g.rest[0] == "help" || g.rest[0] == "--help" || g.rest[0] == "-h") {
+    return emit(Reply{g.rest.empty() ? 255 : 0, usage_text(), {}});
+  }
+  Request req;
+  try {
+    req = parse_args(g.rest);
+  } catch (const CommandError& e) {
+    return emit(Reply::fail(std::string(e.what()) + "\n" + usage_of(g.rest[0]), e.exit_code()));
+  }
+  try {
+    if (!needs_app(req)) return emit(dispatch(nullptr, req));
+    App app(resolve_environment(g.data_dir, g.db, g.node));
+    return emit(dispatch(&app, req));
+  } catch (const std::exception& e) {
+    return emit(Reply::fail(e.what()));
+  }
+}

@@ -1,0 +1,67 @@
+#include "service/request.h"
+
+#include <stdexcept>
+
+namespace qmd::service {
+
+std::optional<std::string> Request::opt(const std::string& name) const {
+  std::optional<std::string> v;
+  for (const auto& [k, val] : options)
+    if (k == name) v = val;
+  return v;
+}
+
+std::vector<std::string> Request::all(const std::string& name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, val] : options)
+    if (k == name) out.push_back(val);
+  return out;
+}
+
+nlohmann::json Request::to_json() const {
+  auto opts = nlohmann::json::array();
+  for (const auto& [k, v] : options) opts.push_back({k, v});
+  return {{"verb", verb},
+          {"args", args},
+          {"options", opts},
+          {"output_format", output_format},
+          {"command_line", command_line},
+          {"correlation_id", correlation_id}};
+}
+
+Request Request::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::runtime_error("request is not a JSON object");
+  Request r;
+  auto str = [&](const char* key, bool required) -> std::string {
+    auto it = j.find(key);
+    if (it == j.end()) {
+      if (required) throw std::runtime_error(std::string("request member '") + key + "' is missing");
+      return {};
+    }
+    if (!it->is_string()) throw std::runtime_error(std::string("request member '") + key + "' must be a string");
+    return it->get<std::string>();
+  };
+  r.verb = str("verb", true);
+  if (auto it = j.find("args"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error("request member 'args' must be an array of strings");
+    for (const auto& a : *it) {
+      if (!a.is_string()) throw std::runtime_error("request member 'args' must be an array of strings");
+      r.args.push_back(a.get<std::string>());
+    }
+  }
+  if (auto it = j.find("options"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error("request member 'options' must be an array of [name, value]");
+    for (const auto& o : *it) {
+      if (!o.is_array() || o.size() != 2 || !o[0].is_string() || !o[1].is_string())
+        throw std::runtime_error("request member 'options' must be an array of [name, value]");
+      r.options.emplace_back(o[0].get<std::string>(), o[1].get<std::string>());
+    }
+  }
+  r.output_format = str("output_format", false);
+  if (r.output_format.empty()) r.output_format = "text";
+  r.command_line = str("command_line", false);
+  r.correlation_id = str("correlation_id", false);
+  return r;
+}
+
+}  // namespace qmd::service

@@ -1,0 +1,50 @@
+// Test helpers: temporary directories and real child processes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace qmd::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;     // exit status, or 128+signal when killed
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (argv[0] is a path) with `env` added to the current environment,
+// waits for it and returns its output. `input` is written to its stdin.
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+              const std::string& input = {});
+
+// Starts argv without waiting (stdout/stderr to /dev/null); returns the pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+// Waits for pid; returns the exit code or 128+signal.
+int wait_for(pid_t pid);
+
+// The whole file, or "" when it does not exist.
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& bytes);
+bool file_exists(const std::string& path);
+
+// Path of a built executable (qm, qmd, qm-conformance) in the build tree.
+std::string binary(const std::string& name);
+
+}  // namespace qmd::testing
