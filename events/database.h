@@ -12,8 +12,9 @@ namespace qmd::events {
 class Database {
  public:
   // Opens `path`, creating the file if needed, with WAL journaling,
-  // synchronous=FULL (an acknowledged commit is on disk), a busy timeout (so
-  // concurrent processes wait instead of failing) and foreign keys on; then applies
+  // synchronous=FULL (an acknowledged commit is on disk), a busy timeout of 30 s
+  // (so concurrent processes wait instead of failing), a 64 MiB page cache and
+  // foreign keys on; then applies
   // every embedded migration whose version is above PRAGMA user_version, each in
   // its own transaction, bumping user_version.
   // Throws StoreError naming the file and the cause (not a database, newer schema

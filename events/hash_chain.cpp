@@ -63,6 +63,12 @@ ChainHasher::~ChainHasher() {
 }
 
 std::string ChainHasher::next(std::string_view previous_hash, const ChainFields& f) {
+  std::string out;
+  next_into(previous_hash, f, &out);
+  return out;
+}
+
+void ChainHasher::next_into(std::string_view previous_hash, const ChainFields& f, std::string* out) {
   std::string& buf = impl_->buf;
   buf.clear();
   buf.append(previous_hash.data(), previous_hash.size());
@@ -76,12 +82,11 @@ std::string ChainHasher::next(std::string_view previous_hash, const ChainFields&
     throw std::runtime_error("hash chain: SHA-256 failed");
 
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
+  out->resize(64);
   for (size_t i = 0; i < sizeof(digest); ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0x0f];
+    (*out)[2 * i] = kHex[digest[i] >> 4];
+    (*out)[2 * i + 1] = kHex[digest[i] & 0x0f];
   }
-  return out;
 }
 
 std::string chain_hash(std::string_view previous_hash, const ChainFields& f) {

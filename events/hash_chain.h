@@ -57,6 +57,9 @@ class ChainHasher {
   // Returns the 64-character lowercase hex hash of the event `f` following
   // `previous_hash`. Throws std::runtime_error if libcrypto fails.
   std::string next(std::string_view previous_hash, const ChainFields& f);
+  // The same, written into *out (resized to 64; no allocation once it has the
+  // capacity). `out` may alias `previous_hash`.
+  void next_into(std::string_view previous_hash, const ChainFields& f, std::string* out);
 
  private:
   struct Impl;

@@ -55,6 +55,12 @@ struct RandomPool {
 }  // namespace
 
 std::string new_uuid() {
+  std::string out;
+  new_uuid_into(&out);
+  return out;
+}
+
+void new_uuid_into(std::string* out_string) {
   std::call_once(atfork_once, [] { pthread_atfork(nullptr, nullptr, on_fork_child); });
   thread_local RandomPool pool;
   unsigned char b[16];
@@ -64,14 +70,14 @@ std::string new_uuid() {
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
 
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
+  std::string& out = *out_string;
+  out.assign(36, '-');
   size_t pos = 0;
   for (size_t i = 0; i < sizeof(b); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;  // keep the '-'
     out[pos++] = kHex[b[i] >> 4];
     out[pos++] = kHex[b[i] & 0x0f];
   }
-  return out;
 }
 
 bool is_uuid(const std::string& s) {

@@ -11,6 +11,8 @@ namespace qmd::events {
 // is discarded in a forked child so parent and child never hand out the same id.
 // Thread-safe. Throws std::system_error if the kernel source fails.
 std::string new_uuid();
+// The same, written into *out (no allocation once it has the capacity).
+void new_uuid_into(std::string* out);
 
 // True when `s` has the canonical form produced by new_uuid() (any version
 // nibble accepted, lowercase hex only).

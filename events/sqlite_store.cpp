@@ -131,14 +131,18 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
   SqlStatement& insert = st.get(st.insert, kInsertSql);
   AppendResult result;
   result.first_seq = head.seq + 1;
-  std::string generated_id, payload_text;
+  // Scratch strings live in State: after the first batch, a bulk append
+  // allocates nothing per event here except the payload's dump().
+  std::string& generated_id = st.generated_id;
+  std::string& hash = st.hash;
   for (const NewEvent& ne : events) {
     if (ne.type.empty())
       throw std::invalid_argument(fmt::format("append to stream '{}': an event has an empty type", item.stream));
     const int64_t seq = head.seq + 1;
     ++version;
-    if (ne.event_id.empty()) generated_id = new_uuid();
+    if (ne.event_id.empty()) new_uuid_into(&generated_id);
     const std::string& event_id = ne.event_id.empty() ? generated_id : ne.event_id;
+    std::string payload_text;
     try {
       payload_text = ne.payload.dump();
     } catch (const nlohmann::json::exception& e) {
@@ -147,7 +151,7 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
     }
     ChainFields f{seq,          event_id, item.stream,        version, ne.type, ne.schema,
                   payload_text, st.last_meta_text, now};
-    std::string hash = st.hasher.next(head.hash, f);
+    st.hasher.next_into(head.hash, f, &hash);
 
     insert.bind(1, seq);
     insert.bind(2, std::string_view(event_id));
@@ -173,7 +177,7 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
                                 st.last_meta_json, now, hash});
     }
     head.seq = seq;
-    head.hash = std::move(hash);
+    head.hash.swap(hash);
   }
   result.last_seq = head.seq;
   result.stream_version = version;

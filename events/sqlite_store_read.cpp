@@ -52,14 +52,16 @@ auto reading(const Database& db, const char* what, F&& f) {
 
 }  // namespace
 
-std::vector<Event> SqliteEventStore::read_stream(const std::string& stream, const Upto& upto) {
+std::vector<Event> SqliteEventStore::read_stream(const std::string& stream, const Upto& upto,
+                                                 int64_t after_version) {
   return reading(db_, "read_stream", [&] {
     SqlStatement q(state_->handle, fmt::format("SELECT {} FROM events WHERE stream = ?1 AND seq <= ?2 AND "
-                                               "recorded_at <= ?3 ORDER BY version",
+                                               "recorded_at <= ?3 AND version > ?4 ORDER BY version",
                                                kEventColumns));
     q.bind(1, std::string_view(stream));
     q.bind(2, upto.seq.value_or(kNoLimit));
     q.bind(3, upto.time_ms.value_or(kNoLimit));
+    q.bind(4, after_version);
     std::vector<Event> out;
     std::string meta_text;
     Event e;

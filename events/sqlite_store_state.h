@@ -40,6 +40,7 @@ struct SqliteEventStore::State {
   }
 
   ChainHasher hasher;
+  std::string generated_id, hash;  // scratch for append_item
 
   // The last meta serialised, so a batch sharing one Meta dumps it once.
   bool have_meta = false;

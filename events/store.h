@@ -49,7 +49,8 @@ struct AppendResult {
 // Called inside the append transaction, after the events are inserted and
 // before commit. If it throws, the whole append is rolled back and the
 // exception propagates. This is how the inline projector keeps read tables
-// consistent with the log.
+// consistent with the log. Not called when nothing was appended (every element
+// a duplicate).
 using AppendHook = std::function<void(const std::vector<Event>& appended)>;
 
 // A point in the log for as-of reads: events with seq <= seq AND recorded_at <= time_ms.
@@ -70,7 +71,8 @@ class EventStore {
   // Throws ConflictError if expected_version != kAnyVersion and the stream's current
   // version differs. If the first event's event_id is already stored (a retried
   // command), nothing is appended and the original positions are returned with
-  // duplicate = true. Concurrent writers wait (busy timeout) rather than fail.
+  // duplicate = true (checked before the expected version, which a retry no
+  // longer matches). Concurrent writers wait (busy timeout) rather than fail.
   virtual AppendResult append(const std::string& stream, int64_t expected_version,
                               const std::vector<NewEvent>& events, const Meta& meta,
                               const AppendHook& hook = nullptr) = 0;
@@ -87,8 +89,10 @@ class EventStore {
   virtual std::vector<AppendResult> append_batch(const std::vector<StreamAppend>& batch,
                                                  const AppendHook& hook = nullptr) = 0;
 
-  // The stream's events in version order, optionally only up to a point.
-  virtual std::vector<Event> read_stream(const std::string& stream, const Upto& upto = {}) = 0;
+  // The stream's events in version order, optionally only up to a point and
+  // only those after `after_version` (as-of folds start from a checkpoint).
+  virtual std::vector<Event> read_stream(const std::string& stream, const Upto& upto = {},
+                                         int64_t after_version = 0) = 0;
 
   // Calls fn for every event with seq >= from_seq, in seq order; stops early if fn returns false.
   virtual void read_all(int64_t from_seq, const std::function<bool(const Event&)>& fn,

@@ -269,3 +269,16 @@ TEST_CASE("the real clock stamps UTC milliseconds") {
   CHECK(e.recorded_at <= after);
   CHECK(before > 1600000000000);  // milliseconds, not seconds
 }
+
+TEST_CASE("the hook is not called when every element of a batch was a duplicate") {
+  Fixture f;
+  std::vector<EventStore::StreamAppend> batch = {
+      {"vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta()}};
+  int calls = 0;
+  auto hook = [&](const std::vector<Event>&) { ++calls; };
+  f.store.append_batch(batch, hook);
+  CHECK(calls == 1);
+  auto again = f.store.append_batch(batch, hook);
+  CHECK(again.at(0).duplicate);
+  CHECK(calls == 1);
+}

@@ -96,3 +96,47 @@ TEST_CASE("concurrent processes appending to one stream: each append succeeds or
   std::string why;
   CHECK(store.verify_chain(&why) == std::nullopt);
 }
+
+TEST_CASE("processes opening the same fresh file at once all get a migrated database") {
+  TempDir dir;
+  const std::string path = dir.file("fresh.db");
+  int start[2];
+  REQUIRE(pipe(start) == 0);
+  std::vector<pid_t> pids;
+  for (int i = 0; i < kChildren; ++i) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      close(start[1]);
+      char c;
+      while (read(start[0], &c, 1) < 0 && errno == EINTR) {
+      }
+      int code = 0;
+      try {
+        auto db = Database::open(path);
+        SqliteEventStore store(*db);
+        store.append("node/n" + std::to_string(i), kNoStream, {ev("node.joined")}, test_meta());
+      } catch (const std::exception& e) {
+        std::ofstream(dir.file("error-" + std::to_string(i))) << e.what();
+        code = 1;
+      }
+      _exit(code);
+    }
+    pids.push_back(pid);
+  }
+  close(start[0]);
+  close(start[1]);
+  for (int i = 0; i < kChildren; ++i) {
+    int status = 0;
+    REQUIRE(waitpid(pids[i], &status, 0) == pids[i]);
+    std::ifstream in(dir.file("error-" + std::to_string(i)));
+    std::string error((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO("child " << i << ": " << error);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto db = Database::open(path);
+  SqliteEventStore store(*db);
+  CHECK(store.streams("node/") == std::vector<std::string>{"node/n0", "node/n1", "node/n2", "node/n3"});
+  CHECK(store.verify_chain(nullptr) == std::nullopt);
+}
