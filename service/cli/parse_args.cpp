@@ -9,13 +9,6 @@ namespace qmd::service {
 
 namespace {
 
-bool is_bool_spelling(const std::string& v) {
-  std::string l = v;
-  std::transform(l.begin(), l.end(), l.begin(), ::tolower);
-  return l == "1" || l == "0" || l == "on" || l == "off" || l == "yes" || l == "no" || l == "true" ||
-         l == "false";
-}
-
 // Is `name` an option of the verb, and of which kind?
 bool lookup_option(const VerbSpec& verb, const std::string& name, OptKind& kind) {
   for (const auto* list : {&verb.options, &global_options()}) {
@@ -93,7 +86,9 @@ Request parse_args(const std::vector<std::string>& argv) {
     if (inline_value) {
       value = *inline_value;
     } else if (kind == OptKind::kFlag) {
-      if (i + 1 < argv.size() && is_bool_spelling(argv[i + 1])) value = argv[++i];
+      // As Getopt's optional value (`name:s`): the next argument is the value
+      // unless it is an option; a bad spelling is reported by the handler.
+      if (i + 1 < argv.size() && !looks_like_option(argv[i + 1])) value = argv[++i];
       else value = "1";
     } else {
       if (i + 1 >= argv.size()) {

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "config/schema.h"
+#include "config/update.h"
 
 namespace qmd::service {
 
@@ -53,8 +54,15 @@ std::string default_boot_order(const config::Section& devices) {
 }
 
 config::ConfigFile plan_create(const PreparedOptions& opts, const Generators& gen, const std::string& qemu_version) {
+  // The rules of `qm set` on an empty, stopped VM decide what is valid (balloon
+  // vs memory, boot order devices, ...); drives still to be allocated stand in
+  // as empty drives meanwhile.
+  config::UpdateRequest req;
+  req.set = opts.values;
+  for (const auto& a : opts.allocations) req.set.emplace_back(a.key, "none");
   config::ConfigFile c;
-  for (const auto& [k, v] : opts.values) c.main[k] = v;
+  if (!req.set.empty()) c = config::apply_update(config::ConfigFile{}, req, false).conf;
+  for (const auto& a : opts.allocations) c.main.erase(a.key);
   c.main["meta"] = "creation-qemu=" + qemu_version + ",ctime=" + std::to_string(gen.now_s());
   if (!c.main.count("smbios1")) c.main["smbios1"] = "uuid=" + gen.uuid();
   const bool arm = c.main.count("arch") && c.main["arch"] == "aarch64";

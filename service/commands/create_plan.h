@@ -15,6 +15,7 @@ namespace qmd::service {
 // `boot: order=<first disk>;<first cdrom>;<first net>` when absent (drives
 // still to be allocated count as disks), the machine pinned for Windows
 // ostypes. Drives awaiting allocation are not in the result.
+// Throws config::ConfigError for values the update rules refuse.
 config::ConfigFile plan_create(const PreparedOptions& opts, const Generators& gen, const std::string& qemu_version);
 
 // The default boot order of §5 for a set of drive/net keys (`key` → value),

@@ -67,6 +67,21 @@ std::string replace_file(const std::string& value, const std::string& file) {
   return out;
 }
 
+// The file element of a drive value (see replace_file), "" when there is none.
+std::string file_element(const std::string& value) {
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(',', start);
+    if (end == std::string::npos) end = value.size();
+    const std::string part = value.substr(start, end - start);
+    if (part.starts_with("file=")) return part.substr(5);
+    if (part.starts_with("volume=")) return part.substr(7);
+    if (!part.empty() && part.find('=') == std::string::npos) return part;
+    start = end + 1;
+  }
+  return {};
+}
+
 std::string normalise_tags(const std::string& v) {
   std::set<std::string> seen;
   std::vector<std::string> tags;
@@ -116,6 +131,11 @@ PreparedOptions prepare_options(const Request& req, const std::vector<std::strin
       } catch (const storage::StorageError& e) {
         throw param_error(key, e.what());
       }
+      if (!alloc) {
+        const std::string file = file_element(value);
+        const std::string resolved = resolve_iso(key, file, env);
+        if (resolved != file) value = replace_file(value, resolved);
+      }
       config::PropMap m = parse_for(key, alloc ? replace_file(value, "none") : value);
       if (alloc) {
         const std::string fmt = m.count("format") ? m["format"] : "qcow2";
@@ -125,7 +145,6 @@ PreparedOptions prepare_options(const Request& req, const std::vector<std::strin
         out.allocations.push_back({key, alloc->storage, alloc->size_bytes, fmt, value});
         continue;
       }
-      if (m.count("file")) m["file"] = resolve_iso(key, m["file"], env);
       value = print_for(key, m);
     } else if (config::is_net_key(key)) {
       config::PropMap m = parse_for(key, value);
