@@ -116,7 +116,7 @@ TEST_CASE("qmp/qemu: a bad argument is a GenericError naming it", "[qmp][qemu]")
   CHECK(r.error->desc == "Invalid parameter type for 'value', expected: integer");
 }
 
-TEST_CASE("qmp/qemu: a stopped QEMU makes the command time out; later replies are dropped", "[qmp][qemu]") {
+TEST_CASE("qmp/qemu: a stopped QEMU makes the command time out, its late reply is dropped", "[qmp][qemu]") {
   QemuFixture f;
   f.connect();
   f.qemu->freeze();
