@@ -20,6 +20,8 @@
 //   read/write error, invalid JSON or non-QMP message, line over the size limit) closes the
 //   client, fails the pending commands, and calls the disconnect handler once. Bad input from
 //   the peer never crashes the client.
+// - Side effect: constructing a client sets SIGPIPE to SIG_IGN for the process, so that a peer
+//   that vanishes shows up as a write error (kDisconnected) instead of killing the process.
 #pragma once
 
 #include "service/qemu/qmp_types.h"
