@@ -38,17 +38,16 @@ bool parse_bool(int line, const std::string& key, const std::optional<std::strin
   fail(line, "invalid value for '" + key + "': '" + *v + "' (expected 0 or 1)");
 }
 
+// A list as PVE::Tools::split_list reads it: items separated by any run of ' ', ',' or ';'.
 std::set<std::string> parse_content(int line, const std::string& v) {
   std::set<std::string> out;
-  size_t start = 0;
-  while (start <= v.size()) {
-    const size_t comma = v.find(',', start);
-    const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos
-                                                                         : comma - start);
+  size_t pos = 0;
+  while ((pos = v.find_first_not_of(" ,;", pos)) != std::string::npos) {
+    const size_t end = v.find_first_of(" ,;", pos);
+    const std::string item = v.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     if (!kContentTypes.count(item)) fail(line, "invalid content type '" + item + "'");
     out.insert(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    pos = end;
   }
   return out;
 }

@@ -73,6 +73,12 @@ TEST_CASE("storage.cfg: sections, comments, flags and the built-in local") {
   CHECK(lvm.has_content("images"));
 }
 
+TEST_CASE("storage.cfg: content lists are split like Proxmox's split_list") {
+  const StorageConfig cfg =
+      parse_storage_cfg("dir: aa\n\tpath /x\n\tcontent images, iso;vztmpl\n", "/data");
+  CHECK(cfg.get("aa").content == std::set<std::string>{"images", "iso", "vztmpl"});
+}
+
 TEST_CASE("storage.cfg: a file defining local replaces the built-in one") {
   const StorageConfig cfg =
       parse_storage_cfg("dir: local\n\tpath /srv/vz\n\tcontent iso\n", "/data");
