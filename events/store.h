@@ -95,6 +95,7 @@ class EventStore {
                                          int64_t after_version = 0) = 0;
 
   // Calls fn for every event with seq >= from_seq, in seq order; stops early if fn returns false.
+  // The Event is valid only during the call (it may be reused for the next one): copy what you keep.
   virtual void read_all(int64_t from_seq, const std::function<bool(const Event&)>& fn,
                         const Upto& upto = {}) = 0;
 

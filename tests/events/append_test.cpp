@@ -103,7 +103,7 @@ TEST_CASE("a wrong expected version is a ConflictError and appends nothing") {
   CHECK(f.store.stream_version("vm/100") == 4);
 }
 
-TEST_CASE("kNoStream on an existing stream conflicts; kAnyVersion does not check") {
+TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not check") {
   Fixture f;
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   CHECK(conflict_message([&] { f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta()); }) ==
@@ -154,7 +154,7 @@ TEST_CASE("an event id reused for a different append is an error, not a silent d
   CHECK(f.rows() == 1);
 }
 
-TEST_CASE("the hook sees the appended events inside the transaction; if it throws, nothing is stored") {
+TEST_CASE("the hook sees the appended events inside the transaction and if it throws nothing is stored") {
   Fixture f;
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   std::vector<Event> seen;
