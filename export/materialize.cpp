@@ -11,16 +11,17 @@ std::string render(const projections::VmState& s) { return config::write_config(
 
 int sync_dirty(projections::ReadModel& model, const ConfTree& tree) {
   int touched = 0;
-  for (const auto& [vmid, seq] : model.dirty()) {
+  const auto marks = model.dirty();
+  for (const auto& [vmid, seq] : marks) {
     const projections::VmState s = model.load(vmid);
     if (s.exists) {
       tree.write(s.node, vmid, render(s));
     } else {
       tree.remove(vmid);
     }
-    model.clear_dirty(vmid, seq);
     ++touched;
   }
+  model.clear_dirty(marks);
   return touched;
 }
 

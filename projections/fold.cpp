@@ -53,7 +53,8 @@ void fold(VmState& s, const events::Event& e) {
     throw ProjectionError("event seq " + std::to_string(e.seq) + " has stream version " +
                           std::to_string(e.version) + ", expected " + std::to_string(s.version + 1));
   }
-  const nlohmann::json p = upcast(e.type, e.schema, e.payload);
+  const std::optional<nlohmann::json> upcasted = upcast(e.type, e.schema, e.payload);
+  const nlohmann::json& p = upcasted ? *upcasted : e.payload;
   try {
     if (auto it = p.find("delta"); it != p.end()) config::apply(s.conf, delta_from_json(*it));
 

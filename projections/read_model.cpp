@@ -1,6 +1,7 @@
 #include "projections/read_model.h"
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 namespace qmd::projections {
 
@@ -88,11 +89,24 @@ std::vector<std::pair<int64_t, int64_t>> ReadModel::dirty() {
   return out;
 }
 
-void ReadModel::clear_dirty(int64_t vmid, int64_t seq) {
-  SQLite::Statement q(db_, "DELETE FROM conf_dirty WHERE vmid = ? AND seq <= ?");
-  q.bind(1, static_cast<int64_t>(vmid));
-  q.bind(2, static_cast<int64_t>(seq));
-  q.exec();
+void ReadModel::clear_dirty(const std::vector<std::pair<int64_t, int64_t>>& marks) {
+  if (marks.empty()) return;
+  db_.exec("PRAGMA synchronous = NORMAL");
+  try {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement q(db_, "DELETE FROM conf_dirty WHERE vmid = ? AND seq <= ?");
+    for (const auto& [vmid, seq] : marks) {
+      q.bind(1, static_cast<int64_t>(vmid));
+      q.bind(2, static_cast<int64_t>(seq));
+      q.exec();
+      q.reset();
+    }
+    tx.commit();
+  } catch (...) {
+    db_.exec("PRAGMA synchronous = FULL");
+    throw;
+  }
+  db_.exec("PRAGMA synchronous = FULL");
 }
 
 void ReadModel::mark_all_dirty() {

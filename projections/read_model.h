@@ -37,8 +37,10 @@ class ReadModel {
 
   // VMs whose .conf may be stale, with the seq at which they were marked.
   std::vector<std::pair<int64_t, int64_t>> dirty();
-  // Clears the mark if nothing newer was marked meanwhile.
-  void clear_dirty(int64_t vmid, int64_t seq);
+  // Clears the marks (each only if nothing newer was marked meanwhile), in one
+  // commit that is NOT synced to disk: a lost clear only means one more
+  // re-render, and the file writes before it were already made durable.
+  void clear_dirty(const std::vector<std::pair<int64_t, int64_t>>& marks);
   // Marks every VM dirty (after a rebuild).
   void mark_all_dirty();
 

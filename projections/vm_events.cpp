@@ -54,8 +54,8 @@ config::ConfigDelta delta_from_json(const nlohmann::json& j) {
   return d;
 }
 
-nlohmann::json upcast(const std::string& /*type*/, int /*schema*/, const nlohmann::json& payload) {
-  return payload;
+std::optional<nlohmann::json> upcast(const std::string& /*type*/, int /*schema*/, const nlohmann::json& /*payload*/) {
+  return std::nullopt;  // every type is at schema 1
 }
 
 }  // namespace qmd::projections

@@ -19,6 +19,7 @@
 // a new schema number and an upcaster in upcast() so old events stay readable.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -52,7 +53,8 @@ nlohmann::json delta_to_json(const config::ConfigDelta& d);
 // Throws std::runtime_error naming the problem when j is not a delta.
 config::ConfigDelta delta_from_json(const nlohmann::json& j);
 
-// Brings a payload of an older schema up to the current one (identity today).
-nlohmann::json upcast(const std::string& type, int schema, const nlohmann::json& payload);
+// Brings a payload of an older schema up to the current one. Returns nullopt
+// when the payload is already current (the common case: no copy is made).
+std::optional<nlohmann::json> upcast(const std::string& type, int schema, const nlohmann::json& payload);
 
 }  // namespace qmd::projections

@@ -52,10 +52,13 @@ std::string summarize_event(const events::Event& e) {
     else if (e.type == t::kMoved) head = p.value("from", "") + " -> " + p.value("to", "");
     else if (e.type == t::kImported) head = "from " + p.value("source", "");
     std::string delta;
-    if (auto it = p.find("delta"); it != p.end() && e.type != t::kCreated && e.type != t::kImported) {
+    const bool whole_config = e.type == t::kCreated || e.type == t::kImported ||
+                              (e.type == t::kOperationStarted && p.value("op", "") == "create");
+    if (auto it = p.find("delta"); it != p.end() && !whole_config) {
       delta = summarize_delta(projections::delta_from_json(*it));
     } else if (it != p.end()) {
-      delta = std::to_string(projections::delta_from_json(*it).keys.size()) + " keys";
+      delta = std::to_string(projections::delta_from_json(*it).keys.size()) + " keys (qm config --at " +
+              std::to_string(e.seq) + " shows them)";
     }
     if (head.empty()) return delta;
     if (delta.empty()) return head;

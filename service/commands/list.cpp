@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include "config/config_error.h"
+#include "config/formats/drive.h"
+#include "config/formats/options.h"
+#include "config/formats/size.h"
 #include "config/propstring.h"
 #include "config/schema.h"
 #include "config/update.h"
@@ -26,20 +29,14 @@ int64_t memory_mib(const config::Section& c) {
 
 // The boot disk: the first non-CD drive of `boot: order=`, else `bootdisk`.
 std::string boot_disk(const config::Section& c) {
-  auto it = c.find("boot");
-  if (it != c.end()) {
+  if (auto it = c.find("boot"); it != c.end()) {
     try {
-      auto m = config::parse_property_string(*config::find_option("boot")->propstring, it->second);
-      if (auto o = m.find("order"); o != m.end()) {
-        size_t start = 0;
-        while (start <= o->second.size()) {
-          size_t end = o->second.find(';', start);
-          if (end == std::string::npos) end = o->second.size();
-          const std::string dev = o->second.substr(start, end - start);
+      const auto order = config::parse_boot_order(it->second);
+      if (!order.empty()) {
+        for (const auto& dev : order) {
           auto d = c.find(dev);
-          if (config::is_drive_key(dev) && d != c.end() && d->second.find("media=cdrom") == std::string::npos)
+          if (config::is_drive_key(dev) && d != c.end() && !config::drive_is_cdrom(config::parse_drive(dev, d->second)))
             return dev;
-          start = end + 1;
         }
         return {};
       }
@@ -54,10 +51,10 @@ uint64_t disk_size_bytes(const config::Section& c, const std::string& key) {
   auto it = c.find(key);
   if (key.empty() || it == c.end()) return 0;
   try {
-    auto m = config::parse_property_string(*config::find_option(key)->propstring, it->second);
+    const auto m = config::parse_drive(key, it->second);
     auto s = m.find("size");
-    return s == m.end() ? 0 : std::stoull(s->second);
-  } catch (const std::exception&) {
+    return s == m.end() ? 0 : config::parse_size_bytes(s->second);
+  } catch (const config::ConfigError&) {
     return 0;
   }
 }

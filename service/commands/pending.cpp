@@ -3,6 +3,7 @@
 // {key, value?, pending?, delete? (1, or 2 when forced)}.
 #include <set>
 
+#include "config/formats/options.h"
 #include "config/pending_view.h"
 #include "service/commands/common.h"
 #include "service/commands/verbs.h"
@@ -14,15 +15,7 @@ namespace {
 nlohmann::json pending_rows(const config::ConfigFile& c) {
   std::map<std::string, int> deletes;  // key -> 1 | 2 (forced)
   if (auto d = c.pending.find("delete"); d != c.pending.end()) {
-    std::string cur;
-    for (char ch : d->second + ",") {
-      if (ch == ',' || ch == ';' || ch == ' ') {
-        if (!cur.empty()) deletes[cur[0] == '!' ? cur.substr(1) : cur] = cur[0] == '!' ? 2 : 1;
-        cur.clear();
-      } else {
-        cur += ch;
-      }
-    }
+    for (const auto& del : config::parse_pending_delete(d->second)) deletes[del.key] = del.force ? 2 : 1;
   }
   std::set<std::string> keys;
   for (const auto& [k, _] : c.main) keys.insert(k);

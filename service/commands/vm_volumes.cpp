@@ -1,7 +1,7 @@
 #include "service/commands/vm_volumes.h"
 
 #include "config/config_error.h"
-#include "config/propstring.h"
+#include "config/formats/drive.h"
 #include "config/schema.h"
 #include "service/storage/storage_error.h"
 #include "service/storage/volume_id.h"
@@ -9,18 +9,14 @@
 namespace qmd::service {
 
 std::string volume_of(const std::string& key, const std::string& value) {
-  const auto* def = config::find_option(key);
-  if (def == nullptr || def->propstring == nullptr) return {};
   config::PropMap m;
   try {
-    m = config::parse_property_string(*def->propstring, value);
+    m = config::parse_drive(key, value);
   } catch (const config::ConfigError&) {
     return {};
   }
   auto f = m.find("file");
-  if (f == m.end()) return {};
-  auto media = m.find("media");
-  if (media != m.end() && media->second == "cdrom") return {};
+  if (f == m.end() || config::drive_is_cdrom(m)) return {};
   const std::string& file = f->second;
   if (file == "none" || file == "cdrom" || file.empty() || file[0] == '/') return {};
   return file;
