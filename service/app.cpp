@@ -24,9 +24,9 @@ App::~App() = default;
 
 events::Meta App::meta_for(const Request& req) const {
   events::Meta m;
-  m.user = env_.user;
-  m.uid = env_.uid;
-  m.pid = env_.pid;
+  m.user = req.actor ? req.actor->user : env_.user;
+  m.uid = req.actor ? req.actor->uid : env_.uid;
+  m.pid = req.actor ? req.actor->pid : env_.pid;
   m.node = env_.node;
   m.command = req.command_line;
   m.correlation_id = req.correlation_id;

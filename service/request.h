@@ -21,6 +21,16 @@ struct Request {
   std::string command_line;                                    // as typed, for the audit trail
   std::string correlation_id;                                  // shared by all events of this request
 
+  // Who is acting, when not the process itself: set by qmd from the socket
+  // peer's credentials (SO_PEERCRED). Never read from a client's JSON, so a
+  // client cannot claim to be someone else.
+  struct Actor {
+    std::string user;
+    int64_t uid = -1;
+    int64_t pid = 0;
+  };
+  std::optional<Actor> actor;
+
   // Last value of an option, if given.
   std::optional<std::string> opt(const std::string& name) const;
   bool has(const std::string& name) const { return opt(name).has_value(); }
