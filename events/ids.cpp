@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -52,23 +53,7 @@ struct RandomPool {
   }
 };
 
-}  // namespace
-
-std::string new_uuid() {
-  std::string out;
-  new_uuid_into(&out);
-  return out;
-}
-
-void new_uuid_into(std::string* out_string) {
-  std::call_once(atfork_once, [] { pthread_atfork(nullptr, nullptr, on_fork_child); });
-  thread_local RandomPool pool;
-  unsigned char b[16];
-  const unsigned char* src = pool.take(sizeof(b));
-  for (size_t i = 0; i < sizeof(b); ++i) b[i] = src[i];
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-
+void format_uuid(const unsigned char (&b)[16], std::string* out_string) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string& out = *out_string;
   out.assign(36, '-');
@@ -78,6 +63,50 @@ void new_uuid_into(std::string* out_string) {
     out[pos++] = kHex[b[i] >> 4];
     out[pos++] = kHex[b[i] & 0x0f];
   }
+}
+
+void random_bytes(unsigned char (&b)[16]) {
+  std::call_once(atfork_once, [] { pthread_atfork(nullptr, nullptr, on_fork_child); });
+  thread_local RandomPool pool;
+  const unsigned char* src = pool.take(sizeof(b));
+  for (size_t i = 0; i < sizeof(b); ++i) b[i] = src[i];
+}
+
+void set_version_and_variant(unsigned char (&b)[16], unsigned version) {
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122/9562 variant
+}
+
+}  // namespace
+
+std::string new_uuid() {
+  std::string out;
+  new_uuid_into(&out);
+  return out;
+}
+
+void new_uuid_into(std::string* out) {
+  unsigned char b[16];
+  random_bytes(b);
+  set_version_and_variant(b, 4);
+  format_uuid(b, out);
+}
+
+std::string new_event_id() {
+  std::string out;
+  new_event_id_into(&out);
+  return out;
+}
+
+void new_event_id_into(std::string* out) {
+  unsigned char b[16];
+  random_bytes(b);
+  const auto ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  set_version_and_variant(b, 7);
+  format_uuid(b, out);
 }
 
 bool is_uuid(const std::string& s) {

@@ -14,8 +14,20 @@ std::string new_uuid();
 // The same, written into *out (no allocation once it has the capacity).
 void new_uuid_into(std::string* out);
 
-// True when `s` has the canonical form produced by new_uuid() (any version
-// nibble accepted, lowercase hex only).
+// A time-ordered (version 7, RFC 9562) UUID for event ids: 48 bits of Unix
+// time in milliseconds, then 74 random bits, in the same canonical form.
+// Why not v4: event_id has a UNIQUE index, and random keys scatter every
+// append over the whole index, so each commit rewrites thousands of index
+// pages (bench_event_append, 1M events in 10k-event transactions, CPU time:
+// 11.7 s with v4 ids against 5.1-5.6 s with v7; the plain-SQLite floor on the
+// same rows 7.4 s / 4.1-5.1 s). With the time first, new ids land at the right
+// edge of the index.
+// Same randomness source and guarantees as new_uuid().
+std::string new_event_id();
+void new_event_id_into(std::string* out);
+
+// True when `s` has the canonical form produced by new_uuid() or new_event_id()
+// (any version nibble accepted, lowercase hex only).
 bool is_uuid(const std::string& s);
 
 }  // namespace qmd::events

@@ -140,7 +140,7 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
       throw std::invalid_argument(fmt::format("append to stream '{}': an event has an empty type", item.stream));
     const int64_t seq = head.seq + 1;
     ++version;
-    if (ne.event_id.empty()) new_uuid_into(&generated_id);
+    if (ne.event_id.empty()) new_event_id_into(&generated_id);
     const std::string& event_id = ne.event_id.empty() ? generated_id : ne.event_id;
     std::string payload_text;
     try {

@@ -8,7 +8,7 @@
 //  - recorded_at never decreases along seq: an event is stamped with
 //    max(clock(), recorded_at of the previous event). An as-of time therefore
 //    selects a prefix of the log.
-//  - Event ids left empty are filled with new_uuid().
+//  - Event ids left empty are filled with new_event_id() (time-ordered UUID v7).
 //  - payload/meta are stored as nlohmann::json::dump() text and that text is
 //    what the hash chain covers (events/hash_chain.h).
 //

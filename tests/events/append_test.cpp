@@ -60,7 +60,7 @@ TEST_CASE("append assigns gapless seq across streams and versions per stream") {
   CHECK(events[2].type == "vm.started");
 }
 
-TEST_CASE("the stored event carries payload, meta, schema, time and a generated UUID") {
+TEST_CASE("the stored event carries payload, meta, schema, time and a generated time-ordered UUID") {
   Fixture f;
   NewEvent e = ev("vm.created", {{"memory", 2048}, {"name", "web"}});
   e.schema = 3;
@@ -74,7 +74,7 @@ TEST_CASE("the stored event carries payload, meta, schema, time and a generated 
   CHECK(Meta::from_json(s.meta) == test_meta("qm create 100 -memory 2048"));
   CHECK(s.recorded_at == 1700000000000);
   CHECK(is_uuid(s.event_id));
-  CHECK(s.event_id[14] == '4');
+  CHECK(s.event_id[14] == '7');  // time-ordered, see events/ids.h
   CHECK(s.hash.size() == 64);
 
   // The stored text is json::dump() with sorted keys: exactly what the hash covers.

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "events/event.h"
 #include "events/ids.h"
@@ -48,4 +50,25 @@ TEST_CASE("new_uuid gives distinct version-4 UUIDs") {
   CHECK(seen.size() == 10000);
   CHECK_FALSE(is_uuid("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"));
   CHECK_FALSE(is_uuid("1b4e28ba2fa141d2883f0016d3cca427"));
+}
+
+TEST_CASE("new_event_id gives distinct version-7 UUIDs that start with the time in ms") {
+  using namespace std::chrono;
+  const auto before = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10000; ++i) ids.push_back(new_event_id());
+  const auto after = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  CHECK(distinct.size() == ids.size());
+  for (const auto& id : {ids.front(), ids.back()}) {
+    REQUIRE(is_uuid(id));
+    CHECK(id[14] == '7');
+    CHECK(std::string("89ab").find(id[19]) != std::string::npos);
+    const long long ms = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+    CHECK(ms >= before);
+    CHECK(ms <= after);
+  }
+  // Later ids sort after earlier ones once the millisecond has changed.
+  std::this_thread::sleep_for(milliseconds(2));
+  CHECK(new_event_id() > ids.back());
 }
