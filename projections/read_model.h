@@ -15,7 +15,7 @@ namespace qmd::projections {
 class ReadModel {
  public:
   // Folded-state checkpoints are written every this many stream versions.
-  static constexpr int64_t kCheckpointEvery = 512;
+  static constexpr int64_t kCheckpointEvery = 128;
 
   explicit ReadModel(SQLite::Database& db) : db_(db) {}
 
