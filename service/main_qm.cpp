@@ -1,9 +1,11 @@
 // qm: the command line. Global options --data-dir, --node, --db (and their
 // QMD_* environment variables) come first or anywhere; the rest is parsed as
-// Proxmox's qm parses it and run in-process.
+// Proxmox's qm parses it, then sent to qmd when its socket answers, else run
+// in-process (where the runtime verbs say that qmd is not running).
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "service/app.h"
 #include "service/cli/parse_args.h"
+#include "service/cli/qmd_client.h"
 #include "service/cli/usage.h"
 #include "service/dispatch.h"
 
@@ -51,6 +54,19 @@ int emit(const Reply& r) {
   return r.exit_code;
 }
 
+// qmd runs in another directory: file and directory arguments go there absolute.
+void absolutize_paths(Request& req) {
+  const VerbSpec* verb = find_verb(req.verb);
+  if (verb == nullptr) return;
+  auto abs = [](std::string& p) {
+    if (!p.empty() && p[0] != '/') p = std::filesystem::absolute(p).lexically_normal().string();
+  };
+  for (std::size_t i = 0; i < req.args.size() && i < verb->positional.size(); ++i)
+    if (verb->positional[i] == "dir" || verb->positional[i] == "file") abs(req.args[i]);
+  for (auto& [name, value] : req.options)
+    if (name == "dir") abs(value);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,7 +87,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (!needs_app(req)) return emit(dispatch(nullptr, req));
-    App app(resolve_environment(g.data_dir, g.db, g.node));
+    Environment env = resolve_environment(g.data_dir, g.db, g.node);
+    absolutize_paths(req);
+    if (auto reply = send_to_qmd(qmd_socket_path(env.data_dir), req)) return emit(*reply);
+    App app(std::move(env));
     return emit(dispatch(&app, req));
   } catch (const std::exception& e) {
     return emit(Reply::fail(e.what()));

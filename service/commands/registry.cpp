@@ -2,6 +2,15 @@
 
 #include "service/commands/history.h"
 #include "service/commands/verbs.h"
+#include "service/commands/reboot.h"
+#include "service/commands/reset.h"
+#include "service/commands/resume.h"
+#include "service/commands/shutdown.h"
+#include "service/commands/start.h"
+#include "service/commands/status.h"
+#include "service/commands/stop.h"
+#include "service/commands/suspend.h"
+#include "service/commands/wait.h"
 
 namespace qmd::service {
 
@@ -35,6 +44,30 @@ const std::vector<VerbSpec>& all_verbs() {
       {"rebuild", {}, {}, {}, false, "qm rebuild", run_rebuild},
       {"verify", {}, {}, {}, false, "qm verify", run_verify},
       {"import", {}, {"dir"}, {{"node", V}}, false, "qm import <dir> [--node NAME]", run_import},
+      {"start", {}, {"vmid"},
+       {{"skiplock", F}, {"timeout", V}, {"machine", V}, {"force-cpu", V}, {"stateuri", V}, {"migratedfrom", V},
+        {"migration_type", V}, {"migration_network", V}, {"targetstorage", V}, {"nets-host-mtu", V},
+        {"with-conntrack-state", F}},
+       false, "qm start <vmid> [OPTIONS]", run_start},
+      {"stop", {}, {"vmid"},
+       {{"timeout", V}, {"skiplock", F}, {"keepActive", F}, {"overrule-shutdown", F}, {"migratedfrom", V}}, false,
+       "qm stop <vmid> [OPTIONS]", run_stop},
+      {"shutdown", {}, {"vmid"}, {{"timeout", V}, {"forceStop", F}, {"keepActive", F}, {"skiplock", F}}, false,
+       "qm shutdown <vmid> [OPTIONS]", run_shutdown},
+      {"reboot", {}, {"vmid"}, {{"timeout", V}}, false, "qm reboot <vmid> [OPTIONS]", run_reboot},
+      {"reset", {}, {"vmid"}, {{"skiplock", F}}, false, "qm reset <vmid> [OPTIONS]", run_reset},
+      {"suspend", {}, {"vmid"}, {{"todisk", F}, {"statestorage", V}, {"skiplock", F}}, false,
+       "qm suspend <vmid> [OPTIONS]", run_suspend},
+      {"resume", {}, {"vmid"}, {{"skiplock", F}, {"nocheck", F}}, false, "qm resume <vmid> [OPTIONS]", run_resume},
+      {"wait", {}, {"vmid"}, {{"timeout", V}}, false, "qm wait <vmid> [OPTIONS]", run_wait},
+      {"status", {}, {"vmid"}, {{"verbose", F}}, false, "qm status <vmid> [OPTIONS]", run_status},
+      {"snapshot", {}, {"vmid", "snapname"}, {{"description", V}, {"vmstate", F}}, false,
+       "qm snapshot <vmid> <snapname> [--description TEXT] [--vmstate 1]", run_snapshot},
+      {"listsnapshot", {}, {"vmid"}, {}, false, "qm listsnapshot <vmid>", run_listsnapshot},
+      {"rollback", {}, {"vmid", "snapname"}, {{"start", F}}, false, "qm rollback <vmid> <snapname> [--start]",
+       run_rollback},
+      {"delsnapshot", {}, {"vmid", "snapname"}, {{"force", F}}, false, "qm delsnapshot <vmid> <snapname> [--force]",
+       run_delsnapshot},
       {"check-config", {}, {"file"}, {{"strict", F}, {"vmid", V}}, false,
        "qm check-config <file> [--strict 1] [--vmid N]", nullptr, run_check_config},
   };

@@ -1,0 +1,22 @@
+// The qm side of qmd's socket: send one request, read its reply
+// (docs/qmd-protocol.md).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "service/request.h"
+
+namespace qmd::service {
+
+// The socket of the qmd serving data_dir: <data_dir>/run/qmd.sock.
+std::string qmd_socket_path(const std::string& data_dir);
+
+// Sends req to the qmd listening on socket_path and waits for its reply
+// (as long as the command takes: `qm wait` without timeout waits forever).
+// nullopt when no qmd answers there (no socket, connection refused), so the
+// caller can run the command in-process. Throws std::runtime_error when qmd
+// answered but the exchange broke ("lost the connection to qmd ...").
+std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& req);
+
+}  // namespace qmd::service

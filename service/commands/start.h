@@ -1,0 +1,19 @@
+// qm start <vmid> [--skiplock] [--timeout N] (spec §6.11): templates refused,
+// lock rules of §6.10, pending changes applied first (a config event), then
+// QEMU started by qmd and `running` recorded. Needs qmd.
+#pragma once
+
+#include <optional>
+
+#include "service/app.h"
+#include "service/request.h"
+
+namespace qmd::service {
+
+Reply run_start(App& app, const Request& req);
+
+// The start itself, shared with reboot: checks, pending applied, QEMU started.
+// timeout_s: until QMP answers (nullopt: max(30, memory GiB)).
+Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s);
+
+}  // namespace qmd::service

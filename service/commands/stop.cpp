@@ -1,0 +1,17 @@
+#include "service/commands/stop.h"
+
+#include "service/commands/common.h"
+#include "service/runtime/verb_support.h"
+
+namespace qmd::service {
+
+Reply run_stop(App& app, const Request& req) {
+  const int64_t vmid = parse_vmid(req.args.at(0));
+  const bool skiplock = runtime::skiplock_option(app, req);
+  const int timeout = static_cast<int>(int_option(req, "timeout", 60, 0));
+  auto& rt = runtime::require_runtime(app);
+  check_lock(load_existing(app, vmid), skiplock);
+  return runtime::reply_of(rt.stop(vmid, timeout, req));
+}
+
+}  // namespace qmd::service

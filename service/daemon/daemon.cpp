@@ -1,0 +1,123 @@
+#include "service/daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <spdlog/spdlog.h>
+#include <uv.h>
+
+#include "service/app.h"
+#include "service/daemon/loop_post.h"
+#include "service/daemon/request_runner.h"
+#include "service/daemon/runtime_bridge.h"
+#include "service/daemon/socket_server.h"
+#include "service/runtime/recorder.h"
+#include "service/runtime/supervisor.h"
+
+namespace qmd::service::daemon {
+
+namespace {
+
+// VMs of this node that the log says are running or paused.
+std::map<int64_t, std::string> recorded_running(const Environment& env) {
+  App app(env);
+  std::map<int64_t, std::string> out;
+  for (const auto& s : app.model().list(env.node))
+    if (s.status != "stopped") out[s.vmid] = s.status;
+  return out;
+}
+
+}  // namespace
+
+int run_daemon(const Environment& env, std::function<void()> listening) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::error_code ec;
+  std::filesystem::create_directories(env.run_dir(), ec);
+  if (ec || ::chmod(env.run_dir().c_str(), 0700) != 0) {
+    spdlog::critical("cannot create run directory {}: {}", env.run_dir(), ec ? ec.message() : std::strerror(errno));
+    return 1;
+  }
+  const std::string sock = env.run_dir() + "/qmd.sock";
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  int rc = 0;
+  {
+    std::unique_ptr<runtime::Recorder> recorder;
+    std::map<int64_t, std::string> recorded;
+    try {
+      recorder = std::make_unique<runtime::Recorder>(env);
+      recorded = recorded_running(env);
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot open the database {}: {}", env.db_path, e.what());
+      uv_loop_close(&loop);
+      return 1;
+    }
+    LoopPost post(&loop);
+    Request system_req;
+    system_req.command_line = "qmd";
+    runtime::Supervisor sup(&loop, env.run_dir(), *recorder, [&post](std::function<void()> f) { post.post(std::move(f)); },
+                            system_req);
+    RuntimeBridge bridge(post, sup);
+    runtime::install_runtime(&bridge);
+    RequestRunner runner(env, post);
+    SocketServer server(&loop, sock, [&runner](Request req, SocketServer::Respond respond) {
+      runner.run(std::move(req), std::move(respond));
+    });
+    try {
+      server.listen();
+    } catch (const std::exception& e) {
+      spdlog::critical("{}", e.what());
+      rc = 1;
+    }
+    uv_signal_t sigterm, sigint;
+    bool stopping = false;
+    auto stop_all = [&] {
+      if (stopping) return;
+      stopping = true;
+      spdlog::info("shutting down; {} VM(s) keep running", sup.count());
+      server.close();
+      bridge.fail_pending();
+      sup.detach_all();
+      post.close();
+      uv_close(reinterpret_cast<uv_handle_t*>(&sigterm), nullptr);
+      uv_close(reinterpret_cast<uv_handle_t*>(&sigint), nullptr);
+    };
+    std::function<void()> on_signal = stop_all;
+    uv_signal_init(&loop, &sigterm);
+    uv_signal_init(&loop, &sigint);
+    sigterm.data = sigint.data = &on_signal;
+    auto cb = [](uv_signal_t* h, int signum) {
+      spdlog::info("signal {} received", signum);
+      (*static_cast<std::function<void()>*>(h->data))();
+    };
+    uv_signal_start(&sigterm, cb, SIGTERM);
+    uv_signal_start(&sigint, cb, SIGINT);
+
+    if (rc == 0) {
+      sup.adopt(recorded);
+      spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
+      if (listening) listening();
+    } else {
+      stop_all();
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    runtime::install_runtime(nullptr);
+    const int left = runner.drain(5000);
+    if (left > 0) {
+      spdlog::warn("{} request(s) still running at exit", left);
+      spdlog::default_logger()->flush();
+      std::_Exit(rc);  // their threads hold Apps and the runtime: do not destroy under them
+    }
+  }
+  uv_loop_close(&loop);
+  spdlog::info("qmd stopped");
+  return rc;
+}
+
+}  // namespace qmd::service::daemon

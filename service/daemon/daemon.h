@@ -1,0 +1,18 @@
+// The qmd service: one libuv loop serving the socket API, supervising the
+// node's QEMU processes, re-adopting them at start; SIGTERM/SIGINT end it
+// cleanly without stopping any VM.
+#pragma once
+
+#include <functional>
+
+#include "service/environment.h"
+
+namespace qmd::service::daemon {
+
+// Runs until SIGTERM/SIGINT. `listening` is called once the socket accepts
+// connections (qmd detaches from its parent then). Returns the exit code;
+// startup failures (another qmd on the socket, unusable data dir) are logged
+// and give 1.
+int run_daemon(const Environment& env, std::function<void()> listening = {});
+
+}  // namespace qmd::service::daemon

@@ -1,0 +1,33 @@
+// The qmd socket protocol (docs/qmd-protocol.md): one JSON object per line in
+// each direction. Request line = Request::to_json(); reply line =
+// {"exit_code": N, "out": "...", "err": "..."}. Pure functions, no I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "service/request.h"
+
+namespace qmd::service::daemon {
+
+// Longest request line accepted (without its '\n'). A longer one gets an error
+// reply and the connection is closed.
+inline constexpr std::size_t kMaxRequestLine = 1024 * 1024;
+
+// A parsed request line: the Request, or the error Reply to send instead
+// (exit code 255, message naming what is wrong). Never throws. The actor is
+// never taken from the line: the server sets it from the peer's credentials.
+std::variant<Request, Reply> parse_request_line(std::string_view line);
+
+// The reply line, '\n'-terminated. Invalid UTF-8 in out/err is replaced, never thrown on.
+std::string reply_line(const Reply& r);
+
+// The reply for a line longer than kMaxRequestLine.
+Reply oversized_request_reply();
+
+// Client side: the Reply of a reply line. Throws std::runtime_error naming the problem.
+Reply parse_reply_line(std::string_view line);
+
+}  // namespace qmd::service::daemon

@@ -1,0 +1,47 @@
+// RequestRunner: runs socket requests off the loop thread, so that SQLite work
+// and long verbs (a start waiting for QMP, a wait without timeout) never stall
+// the loop that serves QMP, timers and other clients.
+//
+// Each request gets its own thread and an App taken from a small pool (one
+// SQLite connection per App; concurrent writers are serialized by the event
+// store's expected versions, as between separate qm processes).
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "service/app.h"
+#include "service/daemon/loop_post.h"
+#include "service/environment.h"
+#include "service/request.h"
+
+namespace qmd::service::daemon {
+
+class RequestRunner {
+ public:
+  // `post` must outlive every request (it is used to deliver replies).
+  RequestRunner(Environment env, LoopPost& post);
+
+  // Thread-safe. Dispatches `req` on a new thread; `done` runs on the loop
+  // thread with the reply (never, if the loop's post was closed meanwhile).
+  void run(Request req, std::function<void(const Reply&)> done);
+
+  // Blocks up to timeout_ms for running requests to end; returns how many still run.
+  int drain(int timeout_ms);
+
+ private:
+  std::unique_ptr<App> take_app();
+  void give_app(std::unique_ptr<App> app);
+
+  Environment env_;
+  LoopPost& post_;
+  std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::vector<std::unique_ptr<App>> idle_apps_;
+  int running_ = 0;
+};
+
+}  // namespace qmd::service::daemon

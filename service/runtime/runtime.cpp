@@ -1,0 +1,19 @@
+#include "service/runtime/runtime.h"
+
+#include <atomic>
+
+namespace qmd::service::runtime {
+
+namespace {
+std::atomic<Runtime*> g_runtime{nullptr};
+}
+
+Runtime* installed_runtime() { return g_runtime.load(); }
+void install_runtime(Runtime* r) { g_runtime.store(r); }
+
+std::string qmd_not_running_message(const std::string& socket_path, const std::string& data_dir) {
+  return "qmd is not running (no answer on " + socket_path + ") - start it with 'systemctl start qmd' or 'qmd --data-dir " +
+         data_dir + "'";
+}
+
+}  // namespace qmd::service::runtime

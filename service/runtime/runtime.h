@@ -1,0 +1,41 @@
+// Runtime: what the runtime verbs (start, stop, shutdown, ...) ask of the
+// service that supervises QEMU. Inside qmd it is installed (the supervisor on
+// qmd's loop); in a plain `qm` process there is none, and the verbs say that
+// qmd is not running.
+//
+// Every method blocks the calling thread until the operation ended (never
+// call from qmd's loop thread). Errors come back as OpResult::error with the
+// user-facing message; when qmd is shutting down: "qmd is shutting down".
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "service/request.h"
+#include "service/runtime/supervisor.h"
+
+namespace qmd::service::runtime {
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual OpResult start(StartParams p) = 0;
+  virtual OpResult stop(int64_t vmid, int timeout_s, const Request& req) = 0;
+  virtual OpResult shutdown(int64_t vmid, int timeout_s, bool force, const Request& req) = 0;
+  virtual OpResult reset(int64_t vmid, const Request& req) = 0;
+  virtual OpResult suspend(int64_t vmid, const Request& req) = 0;
+  virtual OpResult resume(int64_t vmid, const Request& req) = 0;
+  // *pid = the pid waited for (0: not running, returned at once). timeout_s <= 0: forever.
+  virtual OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) = 0;
+  virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
+};
+
+// The runtime of this process, or nullptr (plain qm). Set once by qmd at start.
+Runtime* installed_runtime();
+void install_runtime(Runtime* r);
+
+// The error of a runtime verb run where no qmd answers: names the socket and
+// how to start the service.
+std::string qmd_not_running_message(const std::string& socket_path, const std::string& data_dir);
+
+}  // namespace qmd::service::runtime

@@ -1,0 +1,50 @@
+// The Supervisor's record of one supervised QEMU process (private to
+// supervisor*.cpp).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "service/qemu/qmp_client.h"
+#include "service/runtime/exit_watch.h"
+#include "service/runtime/loop_timer.h"
+#include "service/runtime/pidfile.h"
+#include "service/runtime/supervisor.h"
+
+namespace qmd::service::runtime {
+
+// Someone waiting for the VM to be gone (stop, shutdown, wait), with its timers.
+struct Supervisor::Waiter {
+  std::function<void()> on_gone;
+  std::unique_ptr<LoopTimer> timer;       // the operation's timeout
+  std::unique_ptr<LoopTimer> kill_timer;  // SIGTERM → SIGKILL escalation
+};
+
+struct Supervisor::Vm {
+  int64_t vmid = 0;
+  pid_t pid = 0;
+  bool own_child = false;  // spawned by this qmd (exit status known) vs re-adopted
+  RunFiles files;
+  std::string qmp_path;
+  std::string status;      // "starting", "running", "paused"
+  std::unique_ptr<qemu::QmpClient> qmp;
+  std::unique_ptr<ExitWatch> watch;
+
+  // While starting.
+  Done start_done;
+  std::string start_error;  // why the start was aborted (QMP never answered)
+  StartParams start;
+
+  // Why it is going down, in order of precedence for the "stopped" cause.
+  bool killed_after_timeout = false;
+  bool stop_requested = false;
+  bool guest_shutdown = false;
+  bool quit_sent = false;
+  Request down_req;  // who asked for the stop/shutdown
+
+  bool op_in_flight = false;  // suspend/resume: its own transition is recorded by the op
+  std::map<uint64_t, Waiter> waiters;
+};
+
+}  // namespace qmd::service::runtime
