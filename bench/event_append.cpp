@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -212,6 +213,9 @@ void print(const char* bench, int64_t events, const Timing& ours, const Timing& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed stdout (`| head -1`) must not kill us before the 1.6 GB of
+  // databases below are removed.
+  std::signal(SIGPIPE, SIG_IGN);
   const int64_t total = argc > 1 ? std::stoll(argv[1]) : 1000000;
   const std::filesystem::path base = argc > 2 ? std::filesystem::path(argv[2]) : std::filesystem::temp_directory_path();
   std::string tmpl = (base / "qmd-bench-XXXXXX").string();
