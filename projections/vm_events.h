@@ -7,6 +7,8 @@
 //   vm.imported           {vmid, node, source, delta}               brought in from a .conf file
 //   vm.config.updated     {delta, warnings?}                        qm set
 //   vm.operation.started  {op, op_id, detail?, delta}               a long operation begins; lock set
+//                         op create|clone also {vmid, node}: the VM appears (clone: also
+//                         {source: {vmid, snapname?}, full})
 //   vm.operation.step     {op_id, step, detail?, delta?}            one step done (disk allocated, ...)
 //   vm.operation.completed{op_id, delta?}                           lock released by the operation
 //   vm.operation.failed   {op_id, error, delta?}                    operation gave up (lock may remain)
@@ -52,6 +54,12 @@ int64_t vmid_of_stream(const std::string& stream);
 nlohmann::json delta_to_json(const config::ConfigDelta& d);
 // Throws std::runtime_error naming the problem when j is not a delta.
 config::ConfigDelta delta_from_json(const nlohmann::json& j);
+
+// Applies a delta given in its JSON form straight to a config, with exactly
+// config::apply's semantics (sections added, keys changed, sections removed) but
+// without building a ConfigDelta first: this is the hot path of every replay.
+// Throws std::runtime_error naming the problem when j is not a delta.
+void apply_delta_json(config::ConfigFile& conf, const nlohmann::json& j);
 
 // Brings a payload of an older schema up to the current one. Returns nullopt
 // when the payload is already current (the common case: no copy is made).
