@@ -56,7 +56,7 @@ void fold(VmState& s, const events::Event& e) {
   const std::optional<nlohmann::json> upcasted = upcast(e.type, e.schema, e.payload);
   const nlohmann::json& p = upcasted ? *upcasted : e.payload;
   try {
-    if (auto it = p.find("delta"); it != p.end()) config::apply(s.conf, delta_from_json(*it));
+    if (auto it = p.find("delta"); it != p.end()) apply_delta_json(s.conf, *it);
 
     if (e.type == t::kCreated || e.type == t::kImported) {
       s.exists = true;
@@ -65,7 +65,9 @@ void fold(VmState& s, const events::Event& e) {
       s.created_at = e.recorded_at;
       s.status = "stopped";
       s.pid = 0;
-    } else if (e.type == t::kOperationStarted && str_or(p, "op") == "create" && !s.exists) {
+    } else if (e.type == t::kOperationStarted && !s.exists &&
+               (str_or(p, "op") == "create" || str_or(p, "op") == "clone")) {
+      // create and clone make the VM appear with their started event (lock: create/clone)
       s.exists = true;
       s.vmid = p.at("vmid").get<int64_t>();
       s.node = p.at("node").get<std::string>();
