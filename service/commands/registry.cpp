@@ -1,6 +1,7 @@
 #include "service/commands/registry.h"
 
 #include "service/commands/history.h"
+#include "service/commands/showcmd.h"
 #include "service/commands/verbs.h"
 #include "service/commands/reboot.h"
 #include "service/commands/reset.h"
@@ -29,6 +30,8 @@ const std::vector<VerbSpec>& all_verbs() {
       {"config", {}, {"vmid"}, {{"current", F}, {"snapshot", V}, {"at", V}}, false,
        "qm config <vmid> [OPTIONS]", run_config},
       {"pending", {}, {"vmid"}, {}, false, "qm pending <vmid>", run_pending},
+      {"showcmd", {}, {"vmid"}, {{"pretty", F}, {"snapshot", V}}, false,
+       "qm showcmd <vmid> [--pretty] [--snapshot NAME]", run_showcmd},
       {"list", {}, {}, {{"full", F}}, false, "qm list [OPTIONS]", run_list},
       {"destroy", {}, {"vmid"}, {{"purge", F}, {"destroy-unreferenced-disks", F}, {"skiplock", F}}, false,
        "qm destroy <vmid> [OPTIONS]", run_destroy},
