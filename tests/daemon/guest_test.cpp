@@ -1,0 +1,51 @@
+// Supervision of the real test guest (docs/test-guest.md) under TCG: a guest
+// that answers the ACPI power button shuts down cleanly.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "tests/daemon/qmd_fixture.h"
+
+using namespace qmd::testing;
+
+namespace {
+std::string guest_dir() {
+  const char* d = std::getenv("QMD_GUEST_DIR");
+  return d != nullptr && *d ? d : "/var/cache/qmd/test-guest";
+}
+}  // namespace
+
+TEST_CASE("guest: shutdown of a real guest is a clean guest shutdown; the balloon is set at start") {
+  const std::string g = guest_dir();
+  if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz")) {
+    WARN("SKIP: test guest not found in " << g << " (run tests/guest/build-guest.sh)");
+    return;
+  }
+  QmdNode node;
+  node.start_qmd();
+  const std::string serial = node.dir() + "/200.serial";
+  auto c = node.qm({"create", "200", "--memory", "256", "--balloon", "128", "--args",
+                    "-kernel " + g + "/vmlinux -initrd " + g + "/initramfs.cpio.gz -append 'console=ttyS0 quiet' "
+                    "-serial file:" + serial});
+  REQUIRE(c.exit_code == 0);
+  REQUIRE(node.qm({"start", "200"}).exit_code == 0);
+  const pid_t pid = node.vm_pid(200);
+  REQUIRE(eventually([&] { return read_file(serial).find("QMD-GUEST-READY") != std::string::npos; }, 120000));
+  // qm start asked for balloon=128 MiB; the guest's driver moves `actual` there.
+  REQUIRE(eventually(
+      [&] {
+        auto v = nlohmann::json::parse(node.qm({"status", "200", "--verbose", "--output-format", "json"}).out);
+        return v["balloon"] == 128 * 1024 * 1024;
+      },
+      60000));
+
+  auto sd = node.qm({"shutdown", "200", "--timeout", "60"});
+  CHECK(sd.exit_code == 0);
+  CHECK(sd.err.empty());
+  CHECK(read_file(serial).find("QMD-GUEST-POWERDOWN") != std::string::npos);
+  CHECK(::kill(pid, 0) != 0);
+  auto ev = node.last_status_event(200);
+  CHECK(ev["status"] == "stopped");
+  CHECK(ev["cause"] == "guest shutdown");
+  CHECK(ev["detail"] == "exited (code 0)");
+}

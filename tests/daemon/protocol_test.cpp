@@ -1,0 +1,135 @@
+// The socket protocol and the pure rules of the runtime verbs.
+#include <catch2/catch.hpp>
+
+#include "service/commands/status.h"
+#include "service/daemon/protocol.h"
+#include "service/runtime/status_change.h"
+#include "service/runtime/supervisor.h"
+#include "service/runtime/verb_support.h"
+
+using namespace qmd::service;
+
+TEST_CASE("request line: a Request's JSON round-trips, the actor never comes from the line") {
+  Request r;
+  r.verb = "start";
+  r.args = {"100"};
+  r.options = {{"timeout", "5"}};
+  r.command_line = "qm start 100 --timeout 5";
+  r.correlation_id = "c1";
+  nlohmann::json j = r.to_json();
+  j["actor"] = {{"user", "mallory"}, {"uid", 0}};
+  auto parsed = daemon::parse_request_line(j.dump());
+  REQUIRE(std::holds_alternative<Request>(parsed));
+  const Request& got = std::get<Request>(parsed);
+  CHECK(got.verb == "start");
+  CHECK(got.args == std::vector<std::string>{"100"});
+  CHECK(got.opt("timeout") == "5");
+  CHECK(got.command_line == "qm start 100 --timeout 5");
+  CHECK(got.correlation_id == "c1");
+  CHECK_FALSE(got.actor.has_value());
+}
+
+TEST_CASE("request line: bad input gives an error reply naming the problem") {
+  auto err = [](std::string_view line) {
+    auto p = daemon::parse_request_line(line);
+    REQUIRE(std::holds_alternative<Reply>(p));
+    CHECK(std::get<Reply>(p).exit_code == 255);
+    return std::get<Reply>(p).err;
+  };
+  CHECK(err("garbage").starts_with("qmd: invalid request: not JSON ("));
+  CHECK(err("{\"verb\":\"list\"").starts_with("qmd: invalid request: not JSON ("));
+  CHECK(err("[1,2]") == "qmd: invalid request: request is not a JSON object\n");
+  CHECK(err("{}") == "qmd: invalid request: request member 'verb' is missing\n");
+  CHECK(err("{\"verb\":7}") == "qmd: invalid request: request member 'verb' must be a string\n");
+  CHECK(err("{\"verb\":\"\"}") == "qmd: invalid request: request member 'verb' is empty\n");
+  CHECK(err("{\"verb\":\"x\",\"args\":[1]}") == "qmd: invalid request: request member 'args' must be an array of strings\n");
+  CHECK(daemon::oversized_request_reply().err == "qmd: invalid request: line longer than 1048576 bytes\n");
+}
+
+TEST_CASE("reply line: one line, parsed back exactly; invalid UTF-8 does not throw") {
+  Reply r{3, "a\nb\n", "c\n"};
+  const std::string line = daemon::reply_line(r);
+  CHECK(line == "{\"err\":\"c\\n\",\"exit_code\":3,\"out\":\"a\\nb\\n\"}\n");
+  Reply back = daemon::parse_reply_line(line.substr(0, line.size() - 1));
+  CHECK(back.exit_code == 3);
+  CHECK(back.out == "a\nb\n");
+  CHECK(back.err == "c\n");
+  CHECK_NOTHROW(daemon::reply_line(Reply{0, std::string("\xff\xfe"), {}}));
+  CHECK_THROWS_WITH(daemon::parse_reply_line("{}"), "invalid reply from qmd: no integer 'exit_code'");
+}
+
+TEST_CASE("the QMP socket is found in the command line") {
+  CHECK(runtime::qmp_socket_of({"qemu", "-chardev", "socket,id=qmp,path=/r/100.qmp,server=on,wait=off", "-mon",
+                                "chardev=qmp,mode=control"}) == "/r/100.qmp");
+  CHECK(runtime::qmp_socket_of({"qemu", "-chardev", "socket,id=serial0,path=/r/s", "-qmp", "unix:/r/q.sock,server=on"}) ==
+        "/r/q.sock");
+  CHECK(runtime::qmp_socket_of({"qemu", "-chardev", "socket,id=serial0,path=/r/s"}).empty());
+}
+
+TEST_CASE("causes of transitions are worded once") {
+  using namespace runtime;
+  CHECK(cause::of_exit({true, 1, 0}) == "exited (code 1)");
+  CHECK(cause::of_exit({true, 0, 9}) == "killed by signal 9");
+  CHECK(cause::of_exit({false, 0, 0}) == "exited (status unknown)");
+  CHECK(cause::start_by("alice") == "start by alice");
+  auto e = status_event({100, "stopped", 0, "guest shutdown", ""});
+  CHECK(e.type == "vm.status.changed");
+  CHECK(e.payload == nlohmann::json{{"status", "stopped"}, {"pid", 0}, {"cause", "guest shutdown"}});
+  auto d = status_event({100, "stopped", 0, "exited (code 1)", "kvm: bad"});
+  CHECK(d.payload["detail"] == "kvm: bad");
+}
+
+TEST_CASE("timeouts and memory derived from the config as the spec says") {
+  using namespace runtime;
+  qmd::config::Section c;
+  CHECK(memory_mib(c) == 512);
+  CHECK(default_start_timeout_s(c) == 30);
+  CHECK(default_shutdown_timeout_s(c) == 60);
+  CHECK_FALSE(balloon_mib(c).has_value());
+  c["memory"] = "current=65536";
+  c["balloon"] = "0";
+  c["startup"] = "order=2,down=17";
+  CHECK(memory_mib(c) == 65536);
+  CHECK(default_start_timeout_s(c) == 64);
+  CHECK(default_shutdown_timeout_s(c) == 17);
+  CHECK_FALSE(balloon_mib(c).has_value());
+  c["balloon"] = "256";
+  CHECK(balloon_mib(c) == 256);
+  c["startup"] = "garbage=";
+  CHECK(default_shutdown_timeout_s(c) == 60);
+}
+
+TEST_CASE("status --verbose fields and text") {
+  qmd::projections::VmState s;
+  s.vmid = 100;
+  s.exists = true;
+  s.conf.main["memory"] = "256";
+  s.conf.main["balloon"] = "128";
+  s.conf.main["name"] = "web";
+  s.conf.main["sockets"] = "2";
+  s.conf.main["cores"] = "2";
+  runtime::LiveStatus stopped;
+  auto f = status_fields(s, stopped);
+  CHECK(f["status"] == "stopped");
+  CHECK(f["qmpstatus"] == "stopped");
+  CHECK_FALSE(f.contains("pid"));
+  CHECK(f["maxmem"] == 268435456);
+  CHECK(f["balloon"] == 134217728);
+  CHECK(f["cpus"] == 4);
+  CHECK(status_verbose_text(f) ==
+        "balloon: 134217728\ncpus: 4\nmaxmem: 268435456\nname: web\nqmpstatus: stopped\nstatus: stopped\nuptime: 0\n"
+        "vmid: 100\n");
+  runtime::LiveStatus live;
+  live.status = "running";
+  live.qmpstatus = "paused";
+  live.pid = 4242;
+  live.uptime_s = 7;
+  live.balloon = {{"actual", 100663296}};
+  live.qemu_version = {{"major", 7}, {"minor", 2}, {"micro", 22}};
+  f = status_fields(s, live);
+  CHECK(f["pid"] == 4242);
+  CHECK(f["uptime"] == 7);
+  CHECK(f["balloon"] == 100663296);
+  CHECK(f["ballooninfo"]["actual"] == 100663296);
+  CHECK(f["running-qemu"] == "7.2.22");
+}
