@@ -61,12 +61,18 @@ std::string quote_command_line(const std::vector<std::string>& argv) {
 Request parse_args(const std::vector<std::string>& argv) {
   if (argv.empty()) throw CommandError("400 no command specified");
   const VerbSpec* verb = find_verb(argv[0]);
+  size_t first = 1;
+  // Verbs with a sub-command (`qm disk resize`) are registered under both words.
+  if (verb == nullptr && argv.size() > 1) {
+    verb = find_verb(argv[0] + " " + argv[1]);
+    first = 2;
+  }
   if (verb == nullptr) throw CommandError("unknown command 'qm " + argv[0] + "'");
   Request r;
   r.verb = verb->name;
   r.command_line = quote_command_line(argv);
   r.correlation_id = events::new_uuid();
-  for (size_t i = 1; i < argv.size(); ++i) {
+  for (size_t i = first; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (!looks_like_option(a)) {
       r.args.push_back(a);

@@ -1,7 +1,10 @@
 #include "service/commands/registry.h"
 
+#include "service/commands/clone.h"
 #include "service/commands/history.h"
+#include "service/commands/resize.h"
 #include "service/commands/showcmd.h"
+#include "service/commands/template.h"
 #include "service/commands/verbs.h"
 #include "service/commands/reboot.h"
 #include "service/commands/reset.h"
@@ -73,6 +76,12 @@ const std::vector<VerbSpec>& all_verbs() {
        run_delsnapshot},
       {"check-config", {}, {"file"}, {{"strict", F}, {"vmid", V}}, false,
        "qm check-config <file> [--strict 1] [--vmid N]", nullptr, run_check_config},
+      {"clone", {}, {"vmid", "newid"},
+       {{"name", V}, {"description", V}, {"full", F}, {"snapname", V}, {"storage", V}, {"format", V}, {"target", V}},
+       false, "qm clone <vmid> <newid> [OPTIONS]", run_clone},
+      {"template", {}, {"vmid"}, {{"disk", V}}, false, "qm template <vmid> [--disk KEY]", run_template},
+      {"disk resize", {"resize"}, {"vmid", "disk", "size"}, {{"digest", V}, {"skiplock", F}}, false,
+       "qm disk resize <vmid> <disk> <size> [OPTIONS]", run_resize},
   };
   return verbs;
 }

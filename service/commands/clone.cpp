@@ -1,0 +1,142 @@
+// qm clone <vmid> <newid> [--name] [--description] [--full] [--snapname]
+//          [--storage] [--format] [--target]
+//
+// The rules are clone_plan's. The run is a long operation on the NEW VM's
+// stream: started (the VM appears, `lock: clone`, no disks yet) → one step per
+// disk copied or linked, each adding its drive to the config → completed (lock
+// removed; vm.moved too with --target). The source gets no event: it is only
+// read. A failure frees every volume made so far and destroys the new VM with
+// events ("clone failed: <why>"); a crash (kill -9) leaves the new VM locked
+// `clone` with its last step on record, and `qm unlock` + `qm destroy` then
+// removes the images it left behind.
+#include "service/commands/clone.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config/delta.h"
+#include "events/ids.h"
+#include "projections/vm_events.h"
+#include "service/commands/clone_plan.h"
+#include "service/commands/common.h"
+#include "service/storage/volume_id.h"
+
+namespace qmd::service {
+
+namespace {
+
+nlohmann::json delta_json(const config::ConfigFile& a, const config::ConfigFile& b) {
+  return projections::delta_to_json(config::diff(a, b));
+}
+
+CommandError already_exists(int64_t newid) {
+  return CommandError("unable to create VM " + std::to_string(newid) + ": config file already exists");
+}
+
+// Copies or links one disk; returns the new volume and the drive value for it.
+std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, const CloneParams& p,
+                                               std::string& out) {
+  auto& st = app.storage();
+  const int newid = static_cast<int>(p.newid);
+  if (!d.full) {
+    out += fmt::format("create linked clone of drive {} ({})\n", d.key, d.volid);
+    const std::string vol = st.clone_linked(d.volid, newid);
+    return {vol, cloned_drive_value(d.drive, vol, std::nullopt)};
+  }
+  out += fmt::format("create full clone of drive {} ({})\n", d.key, d.volid);
+  const uint64_t size = st.info(d.volid).virtual_size;
+  const std::string target = p.storage.value_or(storage::parse_volume_id(d.volid).storage);
+  // Progress is for a person watching: only on a terminal, as Proxmox's task log shows it.
+  storage::ProgressCallback progress;
+  if (::isatty(STDERR_FILENO)) {
+    progress = [size](double percent) {
+      const std::string line = transfer_line(size, percent) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    };
+  }
+  const std::string vol = st.clone_full(d.volid, target, newid, p.format.value_or(""), progress,
+                                        p.snapname.value_or(""));
+  return {vol, cloned_drive_value(d.drive, vol, size)};
+}
+
+}  // namespace
+
+Reply run_clone(App& app, const Request& req) {
+  namespace t = projections::event_type;
+  const CloneParams p = parse_clone_params(req, app.env().node);
+  check_clone_storage(p, app.storage().config());
+  const auto source = load_existing(app, p.vmid);
+  const auto before = app.model().load(p.newid);
+  const ClonePlan plan = plan_clone(source, p, before.exists, app.storage().config(), Generators::system());
+
+  const std::string op_id = events::new_uuid();
+  nlohmann::json src = {{"vmid", p.vmid}};
+  if (p.snapname) src["snapname"] = *p.snapname;
+  nlohmann::json started = {{"op", "clone"},     {"op_id", op_id},  {"vmid", p.newid},
+                            {"node", app.env().node}, {"source", src}, {"full", plan.full},
+                            {"delta", delta_json(config::ConfigFile{}, plan.conf)}};
+  const int64_t expected = before.version == 0 ? events::kNoStream : before.version;
+  int64_t version = 0;
+  try {
+    version = app.commit(p.newid, expected, {{t::kOperationStarted, 1, started, {}}}, req).stream_version;
+  } catch (const events::ConflictError&) {
+    throw already_exists(p.newid);  // another command created it meanwhile
+  }
+
+  std::string out;
+  std::vector<std::string> created;
+  config::ConfigFile conf = plan.conf;
+  try {
+    for (const auto& d : plan.disks) {
+      auto [vol, value] = clone_disk(app, d, p, out);
+      created.push_back(vol);
+      config::ConfigFile next = conf;
+      next.main[d.key] = value;
+      nlohmann::json step = {{"op_id", op_id},
+                             {"step", fmt::format("{} clone of {}: {}", d.full ? "full" : "linked", d.key, vol)},
+                             {"detail", {{"key", d.key}, {"source", d.volid}, {"volid", vol}, {"full", d.full}}},
+                             {"delta", delta_json(conf, next)}};
+      version = app.commit(p.newid, version, {{t::kOperationStep, 1, step, {}}}, req).stream_version;
+      conf = std::move(next);
+    }
+    config::ConfigFile done = conf;
+    done.main.erase("lock");
+    std::vector<events::NewEvent> finish = {
+        {t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", delta_json(conf, done)}}, {}}};
+    if (p.target) finish.push_back({t::kMoved, 1, {{"from", app.env().node}, {"to", *p.target}}, {}});
+    app.commit(p.newid, version, finish, req);
+  } catch (const std::exception& e) {
+    const std::string why = e.what();
+    for (const auto& v : created) {
+      try {
+        app.storage().free(v);
+      } catch (const std::exception& fe) {
+        spdlog::warn("clone: could not free {}: {}", v, fe.what());
+      }
+    }
+    nlohmann::json vols = created;
+    try {
+      app.commit(p.newid, version,
+                 {{t::kOperationFailed, 1, {{"op_id", op_id}, {"error", why}, {"freed", vols}}, {}},
+                  {t::kDestroyed, 1, {{"purge", false}, {"volumes", vols}}, {}}},
+                 req);
+    } catch (const std::exception& ce) {
+      spdlog::warn("clone: could not remove VM {} after the failure: {}", p.newid, ce.what());
+    }
+    throw CommandError("clone failed: " + why);
+  }
+
+  std::string err;
+  if (!plan.pending_keys.empty()) {
+    std::string keys;
+    for (const auto& k : plan.pending_keys) keys += (keys.empty() ? "" : ",") + k;
+    err = "found pending changes for '" + keys + "', discarding for clone\n";
+  }
+  return Reply{0, out, err};
+}
+
+}  // namespace qmd::service
