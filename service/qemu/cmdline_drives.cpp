@@ -157,6 +157,14 @@ void add_scsi(Build& b, DriveState& st, const std::string& key, int idx, const P
 }  // namespace
 
 void add_drives(Build& b) {
+  // Proxmox checks every drive's media before it builds anything.
+  for (const auto& key : bus_drive_keys()) {
+    auto it = b.conf.find(key);
+    if (it == b.conf.end()) continue;
+    if (it->second.find(":iso/") != std::string::npos && it->second.find("media=") == std::string::npos) {
+      throw CmdlineError(key + ": explicit media parameter is required for iso images");
+    }
+  }
   DriveState st;
   static const std::regex key_re(R"(^(ide|sata|scsi|virtio)(\d+)$)");
   for (const auto& key : bus_drive_keys()) {
@@ -169,10 +177,6 @@ void add_drives(Build& b) {
       throw CmdlineError(key + ": " + e.what());
     }
     if (config::drive_is_cloudinit(d)) throw CmdlineError(key + ": cloud-init drives are not supported by qmd");
-    const std::string file = d.count("file") ? d.at("file") : "";
-    if (file.find(":iso/") != std::string::npos && !d.count("media")) {
-      throw CmdlineError(key + ": explicit media parameter is required for iso images");
-    }
     const bool cdrom = config::drive_is_cdrom(d);
     std::smatch m;
     std::regex_match(key, m, key_re);
