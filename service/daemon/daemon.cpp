@@ -11,7 +11,10 @@
 #include <spdlog/spdlog.h>
 #include <uv.h>
 
+#include <thread>
+
 #include "service/app.h"
+#include "service/qemu/cmdline.h"
 #include "service/daemon/loop_post.h"
 #include "service/daemon/request_runner.h"
 #include "service/daemon/runtime_bridge.h"
@@ -100,6 +103,8 @@ int run_daemon(const Environment& env, std::function<void()> listening) {
     uv_signal_start(&sigint, cb, SIGINT);
 
     if (rc == 0) {
+      // Probing QEMU (version, machines, CPUs) takes ~100 ms: done now, not in the first start.
+      std::thread([] { qemu::detect_host_caps(); }).detach();
       sup.adopt(recorded);
       spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
       if (listening) listening();
