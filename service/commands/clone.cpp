@@ -4,7 +4,8 @@
 // The rules are clone_plan's. The run is a long operation on the NEW VM's
 // stream: started (the VM appears, `lock: clone`, no disks yet) → one step per
 // disk copied or linked, each adding its drive to the config → completed (lock
-// removed; vm.moved too with --target). The source gets no event: it is only
+// removed; vm.moved too with --target). Steps are committed before the next
+// full copy begins, or with the completion (see run_clone). The source gets no event: it is only
 // read. A failure frees every volume made so far and destroys the new VM with
 // events ("clone failed: <why>"); a crash (kill -9) leaves the new VM locked
 // `clone` with its last step on record, and `qm unlock` + `qm destroy` then
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <future>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -48,19 +50,29 @@ std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, con
     return {vol, cloned_drive_value(d.drive, vol, std::nullopt)};
   }
   out += fmt::format("create full clone of drive {} ({})\n", d.key, d.volid);
-  const uint64_t size = st.info(d.volid).virtual_size;
+  // The size (for size= and the progress lines) comes from `qemu-img info`,
+  // run alongside the copy unless progress needs it first.
+  std::future<uint64_t> size =
+      std::async(std::launch::async, [&st, &d] { return st.info(d.volid).virtual_size; });
   const std::string target = p.storage.value_or(storage::parse_volume_id(d.volid).storage);
   // Progress is for a person watching: only on a terminal, as Proxmox's task log shows it.
+  std::optional<uint64_t> known;
   storage::ProgressCallback progress;
   if (::isatty(STDERR_FILENO)) {
-    progress = [size](double percent) {
-      const std::string line = transfer_line(size, percent) + "\n";
+    known = size.get();
+    progress = [total = *known](double percent) {
+      const std::string line = transfer_line(total, percent) + "\n";
       std::fwrite(line.data(), 1, line.size(), stderr);
     };
   }
   const std::string vol = st.clone_full(d.volid, target, newid, p.format.value_or(""), progress,
                                         p.snapname.value_or(""));
-  return {vol, cloned_drive_value(d.drive, vol, size)};
+  try {
+    return {vol, cloned_drive_value(d.drive, vol, known ? *known : size.get())};
+  } catch (...) {
+    st.free(vol);  // not yet known to the caller: nobody else would free it
+    throw;
+  }
 }
 
 }  // namespace
@@ -90,8 +102,23 @@ Reply run_clone(App& app, const Request& req) {
   std::string out;
   std::vector<std::string> created;
   config::ConfigFile conf = plan.conf;
+  // Steps not yet committed. Before a full copy starts, every earlier step is
+  // committed, so a crash during a long copy finds the finished disks in the
+  // config (and `qm locks` names the last one). Otherwise steps ride along
+  // with the next commit (linked clones take milliseconds; the last disk's
+  // step commits with the completion), saving a durable commit each; a crash
+  // before it leaves those images only in the VM's directory, which
+  // `qm destroy` of the unfinished clone frees.
+  std::vector<events::NewEvent> uncommitted;
+  auto flush = [&](std::vector<events::NewEvent> more = {}) {
+    uncommitted.insert(uncommitted.end(), more.begin(), more.end());
+    if (uncommitted.empty()) return;
+    version = app.commit(p.newid, version, uncommitted, req).stream_version;
+    uncommitted.clear();
+  };
   try {
     for (const auto& d : plan.disks) {
+      if (d.full) flush();
       auto [vol, value] = clone_disk(app, d, p, out);
       created.push_back(vol);
       config::ConfigFile next = conf;
@@ -100,7 +127,7 @@ Reply run_clone(App& app, const Request& req) {
                              {"step", fmt::format("{} clone of {}: {}", d.full ? "full" : "linked", d.key, vol)},
                              {"detail", {{"key", d.key}, {"source", d.volid}, {"volid", vol}, {"full", d.full}}},
                              {"delta", delta_json(conf, next)}};
-      version = app.commit(p.newid, version, {{t::kOperationStep, 1, step, {}}}, req).stream_version;
+      uncommitted.push_back({t::kOperationStep, 1, step, {}});
       conf = std::move(next);
     }
     config::ConfigFile done = conf;
@@ -108,7 +135,7 @@ Reply run_clone(App& app, const Request& req) {
     std::vector<events::NewEvent> finish = {
         {t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", delta_json(conf, done)}}, {}}};
     if (p.target) finish.push_back({t::kMoved, 1, {{"from", app.env().node}, {"to", *p.target}}, {}});
-    app.commit(p.newid, version, finish, req);
+    flush(finish);
   } catch (const std::exception& e) {
     const std::string why = e.what();
     for (const auto& v : created) {

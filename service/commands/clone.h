@@ -10,8 +10,10 @@ namespace qmd::service {
 
 // Creates VM newid as a copy of vmid (or of its snapshot). Events go to the
 // new VM's stream only: vm.operation.started {op: clone} (the VM appears,
-// locked `clone`), one vm.operation.step per disk (config written after each),
-// vm.operation.completed (lock removed; plus vm.moved with --target).
+// locked `clone`), one vm.operation.step per disk (its drive added to the
+// config), vm.operation.completed (lock removed; plus vm.moved with --target).
+// The steps of finished disks are durable before any full copy starts; the
+// rest commit together with the completion.
 // Returns stdout "create full|linked clone of drive <key> (<volid>)\n" per disk
 // and, when the source had pending changes, the warning
 // "found pending changes for '<keys>', discarding for clone\n" on stderr.

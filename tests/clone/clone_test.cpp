@@ -248,3 +248,17 @@ TEST_CASE("--target moves the clone to the node when every disk is on shared sto
   qm_ok(qm, {"clone", "600", "602", "--target", "pve1"});
   CHECK(file_exists(qm.conf_path(602)));
 }
+
+TEST_CASE("full clone shows Proxmox's progress lines on a terminal", "[clone][cli]") {
+  Qm qm;
+  qm_ok(qm, {"create", "200", "-scsi0", "local:1"});
+  write_pattern("qcow2", qm.dir() + "/images/200/vm-200-disk-0.qcow2", "0x11", "0", "32M");
+  // script(1) gives qm a pseudo-terminal; what qm writes comes back on its stdout.
+  auto r = run({"/usr/bin/script", "-qec", binary("qm") + " clone 200 201", "/dev/null"}, qm.env());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::regex_search(r.out, std::regex("(^|\n)transferred 0\\.0 B of 1\\.0 GiB \\(0\\.00%\\)\r?\n")));
+  CHECK(r.out.find("transferred 1.0 GiB of 1.0 GiB (100.00%)") != std::string::npos);
+  CHECK(r.out.find("create full clone of drive scsi0 (local:200/vm-200-disk-0.qcow2)") != std::string::npos);
+  CHECK(conf_value(qm.conf(201), "scsi0") == "local:201/vm-201-disk-0.qcow2,size=1G");
+}
