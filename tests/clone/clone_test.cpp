@@ -234,7 +234,7 @@ TEST_CASE("a clone that fails frees what it made and removes the new VM", "[clon
   CHECK(qm({"verify"}).exit_code == 0);
 }
 
-TEST_CASE("--target moves the clone to the node when every disk is on shared storage", "[clone][cli]") {
+TEST_CASE("clone --target moves the clone to the node when every disk is on shared storage", "[clone][cli]") {
   Qm qm;
   write_file(qm.dir() + "/storage.cfg", "dir: shared\n\tpath " + qm.dir() + "/shared\n\tcontent images\n\tshared 1\n");
   qm_ok(qm, {"create", "600", "-scsi0", "shared:1"});
