@@ -84,3 +84,54 @@ TEST_CASE("kill -9 during a full clone: locked clone, unlock + destroy cleans up
   CHECK(reads_pattern("qcow2", second, "0x62", "200M", "1M"));
   CHECK(qm({"verify"}).exit_code == 0);
 }
+
+TEST_CASE("kill -9 during a create with disks: unlock + destroy leaves no image behind", "[destroy][cli][crash]") {
+  Qm qm;
+  const std::string first = qm.dir() + "/images/300/vm-300-disk-0.qcow2";
+  bool landed = false;
+  for (int attempt = 0; attempt < 10 && !landed; ++attempt) {
+    const pid_t pid = spawn({binary("qm"), "create", "300", "-scsi0", "local:1", "-scsi1", "local:1", "-scsi2",
+                             "local:1", "-scsi3", "local:1"},
+                            qm.env());
+    // The first image appears once the VM exists, locked `create`.
+    for (int i = 0; i < 20000 && !file_exists(first); ++i) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    ::kill(pid, SIGKILL);
+    landed = wait_for(pid) == 128 + SIGKILL && conf_value(qm.conf(300), "lock") == "create";
+    if (!landed && file_exists(qm.conf_path(300))) {
+      qm({"unlock", "300"});
+      qm_ok(qm, {"destroy", "300"});
+    }
+  }
+  REQUIRE(landed);
+  wait_until_gone(qm.dir() + "/images/300/");
+  REQUIRE_FALSE(images_of(qm, 300).empty());
+  CHECK(qm({"destroy", "300"}).err == "VM is locked (create)\n");
+  qm_ok(qm, {"unlock", "300"});
+  qm_ok(qm, {"destroy", "300"});
+  CHECK_FALSE(dir_exists(qm.dir() + "/images/300"));
+  CHECK(qm({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("destroy --skiplock of a VM left locked clone frees its images too", "[destroy][cli][crash]") {
+  Qm qm;
+  qm_ok(qm, {"create", "200", "-scsi0", "local:1"});
+  for (const char* off : {"0", "128M"})
+    write_pattern("qcow2", qm.dir() + "/images/200/vm-200-disk-0.qcow2", "0x62", off, "128M");
+  const std::string img = qm.dir() + "/images/201/vm-201-disk-0.qcow2";
+  bool landed = false;
+  for (int attempt = 0; attempt < 5 && !landed; ++attempt) {
+    const pid_t pid = spawn({binary("qm"), "clone", "200", "201"}, qm.env());
+    for (int i = 0; i < 20000 && !file_exists(img); ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
+    ::kill(pid, SIGKILL);
+    landed = wait_for(pid) == 128 + SIGKILL;
+    if (!landed) qm_ok(qm, {"destroy", "201"});
+  }
+  REQUIRE(landed);
+  wait_until_gone(qm.dir() + "/images/201/");
+  CHECK(conf_value(qm.conf(201), "lock") == "clone");
+  CHECK(conf_value(qm.conf(201), "scsi0").empty());  // the copy never finished
+  CHECK(images_of(qm, 201) == std::vector<std::string>{"vm-201-disk-0.qcow2"});
+  qm_ok(qm, {"destroy", "201", "--skiplock"});
+  CHECK_FALSE(dir_exists(qm.dir() + "/images/201"));
+  CHECK_FALSE(file_exists(qm.conf_path(201)));
+}
