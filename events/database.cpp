@@ -100,7 +100,10 @@ Database::Database(std::unique_ptr<SQLite::Database> db, std::string path)
 std::unique_ptr<Database> Database::open(const std::string& path) {
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+    // NOMUTEX: a connection is never shared between threads (qmd gives each
+    // worker its own), so SQLite's per-call mutexes are pure cost.
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+                                            kBusyTimeoutMs);
   } catch (const SQLite::Exception& e) {
     throw StoreError(fmt::format("cannot open event database '{}': {}", path, e.what()));
   }

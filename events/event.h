@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,21 @@ struct Event {
   nlohmann::json meta;
   int64_t recorded_at = 0;     // UTC, milliseconds since the epoch
   std::string hash;            // lowercase hex SHA-256 (see events/hash_chain.h)
+};
+
+// An event as stored, undecoded: the payload and meta are their JSON text.
+// Handed to read_all_raw() callbacks; the views are valid only during the call.
+// For replays that decode payloads themselves (faster than building JSON trees);
+// event_id and hash are left out (replays do not need them).
+struct RawEvent {
+  int64_t seq = 0;
+  std::string_view stream;
+  int64_t version = 0;
+  std::string_view type;
+  int schema = 1;
+  std::string_view payload;
+  std::string_view meta;
+  int64_t recorded_at = 0;
 };
 
 }  // namespace qmd::events

@@ -50,6 +50,8 @@ class SqliteEventStore final : public EventStore {
   std::vector<Event> read_stream(const std::string& stream, const Upto& upto = {},
                                  int64_t after_version = 0) override;
   void read_all(int64_t from_seq, const std::function<bool(const Event&)>& fn, const Upto& upto = {}) override;
+  void read_all_raw(int64_t from_seq, const std::function<bool(const RawEvent&)>& fn,
+                    const Upto& upto = {}) override;
   int64_t stream_version(const std::string& stream) override;
   int64_t head_seq() override;
   std::vector<std::string> streams(const std::string& prefix) override;

@@ -93,6 +93,32 @@ void SqliteEventStore::read_all(int64_t from_seq, const std::function<bool(const
   }
 }
 
+void SqliteEventStore::read_all_raw(int64_t from_seq, const std::function<bool(const RawEvent&)>& fn,
+                                    const Upto& upto) {
+  std::unique_ptr<SqlStatement> q = reading(db_, "read_all_raw", [&] {
+    auto s = std::make_unique<SqlStatement>(
+        state_->handle,
+        "SELECT seq, stream, version, type, schema, payload, meta, recorded_at FROM events "
+        "WHERE seq >= ?1 AND seq <= ?2 AND recorded_at <= ?3 ORDER BY seq");
+    s->bind(1, from_seq);
+    s->bind(2, upto.seq.value_or(kNoLimit));
+    s->bind(3, upto.time_ms.value_or(kNoLimit));
+    return s;
+  });
+  RawEvent e;
+  while (reading(db_, "read_all_raw", [&] { return q->step(); })) {
+    e.seq = q->int64(0);
+    e.stream = q->text(1);
+    e.version = q->int64(2);
+    e.type = q->text(3);
+    e.schema = static_cast<int>(q->int64(4));
+    e.payload = q->text(5);
+    e.meta = q->text(6);
+    e.recorded_at = q->int64(7);
+    if (!fn(e)) break;
+  }
+}
+
 int64_t SqliteEventStore::stream_version(const std::string& stream) {
   return reading(db_, "stream_version", [&] { return version_of(stream); });
 }

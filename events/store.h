@@ -99,6 +99,10 @@ class EventStore {
   virtual void read_all(int64_t from_seq, const std::function<bool(const Event&)>& fn,
                         const Upto& upto = {}) = 0;
 
+  // As read_all(), but hands over undecoded events (no JSON parsing at all).
+  virtual void read_all_raw(int64_t from_seq, const std::function<bool(const RawEvent&)>& fn,
+                            const Upto& upto = {}) = 0;
+
   // Current version of a stream (0 if it does not exist).
   virtual int64_t stream_version(const std::string& stream) = 0;
 

@@ -40,7 +40,7 @@ std::vector<VmState> ReadModel::all_rows() {
   return out;
 }
 
-void ReadModel::save(const VmState& s) {
+void ReadModel::save(const VmState& s, bool file_changed) {
   SQLite::Statement q(db_,
                       "INSERT OR REPLACE INTO vm (vmid, node, exists_now, version, last_seq, lock, status, state) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -53,6 +53,7 @@ void ReadModel::save(const VmState& s) {
   q.bind(7, s.status);
   q.bind(8, state_to_json(s).dump());
   q.exec();
+  if (!file_changed) return;
   SQLite::Statement d(db_, "INSERT OR REPLACE INTO conf_dirty (vmid, seq) VALUES (?, ?)");
   d.bind(1, static_cast<int64_t>(s.vmid));
   d.bind(2, static_cast<int64_t>(s.last_seq));

@@ -27,9 +27,9 @@ class ReadModel {
   // Every row, destroyed ones included (verify compares them all).
   std::vector<VmState> all_rows();
 
-  // Writes (inserts or replaces) the VM's row and marks its .conf dirty.
-  // Must run inside a transaction (the append's).
-  void save(const VmState& s);
+  // Writes (inserts or replaces) the VM's row and, when `file_changed`, marks its
+  // .conf dirty. Must run inside a transaction (the append's).
+  void save(const VmState& s, bool file_changed = true);
   // Stores a checkpoint of s (at s.version).
   void save_checkpoint(const VmState& s);
   // Latest checkpoint of vmid with seq <= max_seq and recorded_at <= max_time.

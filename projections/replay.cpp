@@ -13,7 +13,7 @@ std::map<int64_t, VmState> replay_all(events::EventStore& store, ReadModel* chec
   std::map<int64_t, VmState> states;
   const int64_t total = store.head_seq();
   int64_t done = 0;
-  store.read_all(1, [&](const events::Event& e) {
+  store.read_all_raw(1, [&](const events::RawEvent& e) {
     const int64_t vmid = vmid_of_stream(e.stream);
     if (vmid >= 0) {
       VmState& s = states[vmid];

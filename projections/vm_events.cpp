@@ -7,7 +7,7 @@ namespace qmd::projections {
 
 std::string vm_stream(int64_t vmid) { return "vm/" + std::to_string(vmid); }
 
-int64_t vmid_of_stream(const std::string& stream) {
+int64_t vmid_of_stream(std::string_view stream) {
   if (!stream.starts_with("vm/")) return -1;
   int64_t v = -1;
   const char* b = stream.data() + 3;
@@ -52,38 +52,6 @@ config::ConfigDelta delta_from_json(const nlohmann::json& j) {
     throw std::runtime_error(std::string("malformed delta: ") + e.what());
   }
   return d;
-}
-
-void apply_delta_json(config::ConfigFile& conf, const nlohmann::json& j) {
-  if (!j.is_object()) throw std::runtime_error("delta is not a JSON object");
-  try {
-    if (auto it = j.find("add"); it != j.end()) {
-      for (const auto& a : *it) config::section_ref(conf, a.get_ref<const std::string&>());
-    }
-    if (auto it = j.find("keys"); it != j.end()) {
-      config::Section* last = nullptr;
-      const std::string* last_addr = nullptr;
-      for (const auto& k : *it) {
-        if (!k.is_array() || k.size() != 4) throw std::runtime_error("delta key change is not [section,key,old,new]");
-        const std::string& addr = k[0].get_ref<const std::string&>();
-        if (last_addr == nullptr || *last_addr != addr) {
-          last = &config::section_ref(conf, addr);
-          last_addr = &addr;
-        }
-        const std::string& key = k[1].get_ref<const std::string&>();
-        if (k[3].is_null()) {
-          last->erase(key);
-        } else {
-          (*last)[key] = k[3].get_ref<const std::string&>();
-        }
-      }
-    }
-    if (auto it = j.find("remove"); it != j.end()) {
-      for (const auto& r : *it) config::remove_section(conf, r.get_ref<const std::string&>());
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("malformed delta: ") + e.what());
-  }
 }
 
 std::optional<nlohmann::json> upcast(const std::string& /*type*/, int /*schema*/, const nlohmann::json& /*payload*/) {

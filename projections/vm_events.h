@@ -47,19 +47,13 @@ inline constexpr const char* kMoved = "vm.moved";
 // "vm/<vmid>"
 std::string vm_stream(int64_t vmid);
 // The vmid of a "vm/<vmid>" stream, or -1 for any other stream.
-int64_t vmid_of_stream(const std::string& stream);
+int64_t vmid_of_stream(std::string_view stream);
 
 // Compact JSON form of a delta: {"add":[...],"remove":[...],"keys":[[section,key,old,new],...]}
 // with null for an absent old/new value.
 nlohmann::json delta_to_json(const config::ConfigDelta& d);
 // Throws std::runtime_error naming the problem when j is not a delta.
 config::ConfigDelta delta_from_json(const nlohmann::json& j);
-
-// Applies a delta given in its JSON form straight to a config, with exactly
-// config::apply's semantics (sections added, keys changed, sections removed) but
-// without building a ConfigDelta first: this is the hot path of every replay.
-// Throws std::runtime_error naming the problem when j is not a delta.
-void apply_delta_json(config::ConfigFile& conf, const nlohmann::json& j);
 
 // Brings a payload of an older schema up to the current one. Returns nullopt
 // when the payload is already current (the common case: no copy is made).

@@ -58,6 +58,9 @@ class ProjectionError : public std::runtime_error {
 // rebuild, verify and as-of queries alike.
 // Requires: e.version == state.version + 1 for the VM's stream (else ProjectionError).
 void fold(VmState& state, const events::Event& e);
+// The same, from an undecoded event (replays: no JSON tree is built for the
+// common schema-1 payloads). Same result as folding the decoded event.
+void fold(VmState& state, const events::RawEvent& e);
 
 // Canonical JSON of a state (for the read table, checkpoints and verify).
 nlohmann::json state_to_json(const VmState& s);
