@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "projections/json_events.h"
 #include "projections/vm_events.h"
 
 namespace qmd::projections {
@@ -25,34 +26,38 @@ std::optional<int64_t>* int_slot(FoldFacts& f, std::string_view key) {
   return nullptr;
 }
 
-// A SAX handler that fills FoldFacts. Depth 1 is the payload object; the
+// An event handler (see json_events.h) that fills FoldFacts. Depth 1 is the payload object; the
 // "delta" object (depth 2) holds "add"/"remove" string lists (depth 3) and
 // "keys": a list (depth 3) of [section, key, old, new] lists (depth 4).
-class Scanner final : public nlohmann::json_sax<nlohmann::json> {
+class Scanner final {
  public:
+  using number_integer_t = int64_t;
+  using number_unsigned_t = uint64_t;
+  using number_float_t = double;
+  using string_t = std::string;
+
   explicit Scanner(FoldFacts& f) : f_(f) {}
   std::string error;
 
-  bool null() override { return scalar(nullptr, nullptr, true); }
-  bool boolean(bool) override { return scalar(nullptr, nullptr, false); }
-  bool number_integer(number_integer_t v) override {
+  bool null() { return scalar(nullptr, nullptr, true); }
+  bool boolean(bool) { return scalar(nullptr, nullptr, false); }
+  bool number_integer(number_integer_t v) {
     const int64_t x = v;
     return scalar(nullptr, &x, false);
   }
-  bool number_unsigned(number_unsigned_t v) override {
+  bool number_unsigned(number_unsigned_t v) {
     const int64_t x = static_cast<int64_t>(v);
     return scalar(nullptr, &x, false);
   }
-  bool number_float(number_float_t, const string_t&) override { return scalar(nullptr, nullptr, false); }
-  bool string(string_t& v) override { return scalar(&v, nullptr, false); }  // may move from v
-  bool binary(binary_t&) override { return scalar(nullptr, nullptr, false); }
+  bool number_float(number_float_t, const string_t&) { return scalar(nullptr, nullptr, false); }
+  bool string(string_t& v) { return scalar(&v, nullptr, false); }  // may move from v
 
-  bool key(string_t& k) override {
+  bool key(string_t& k) {
     if (depth_ == 1) top_key_ = k;
     else if (depth_ == 2 && in_delta_) delta_key_ = k;
     return true;
   }
-  bool start_object(std::size_t) override {
+  bool start_object(std::size_t) {
     ++depth_;
     if (depth_ == 2 && top_key_ == "delta") {
       in_delta_ = true;
@@ -65,12 +70,12 @@ class Scanner final : public nlohmann::json_sax<nlohmann::json> {
     started_ = true;
     return true;
   }
-  bool end_object() override {
+  bool end_object() {
     if (depth_ == 2) in_delta_ = false;
     --depth_;
     return true;
   }
-  bool start_array(std::size_t) override {
+  bool start_array(std::size_t) {
     ++depth_;
     if (depth_ == 1) return fail("payload is not a JSON object");
     if (depth_ == 2 && top_key_ == "delta") return fail("delta is not a JSON object");
@@ -86,14 +91,12 @@ class Scanner final : public nlohmann::json_sax<nlohmann::json> {
     }
     return true;
   }
-  bool end_array() override {
+  bool end_array() {
     if (in_delta_ && depth_ == 4 && field_ != 4) return fail("delta key change is not [section,key,old,new]");
     --depth_;
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    return fail(std::string("payload is not valid JSON: ") + ex.what());
-  }
+  bool parse_error(std::size_t, const std::string& why) { return fail("payload is not valid JSON: " + why); }
 
  private:
   bool fail(std::string why) {
@@ -174,7 +177,7 @@ FoldFacts facts_from_json(const nlohmann::json& p) {
 FoldFacts facts_from_text(std::string_view text) {
   FoldFacts f;
   Scanner scanner(f);
-  const bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &scanner);
+  const bool ok = read_json_events(text, scanner);
   if (!ok || !scanner.error.empty()) {
     throw std::runtime_error(scanner.error.empty() ? "payload is not valid JSON" : scanner.error);
   }

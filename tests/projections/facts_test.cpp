@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <random>
+
 #include "projections/fold_facts.h"
 #include "projections/vm_state.h"
 
@@ -76,4 +79,62 @@ TEST_CASE("folding a raw event gives the same state as folding the decoded one",
   CHECK(a.node == "pve2");
   CHECK(a.op->user == "carol");
   CHECK(a.pid == 77);
+}
+
+TEST_CASE("the text scan rejects exactly what a JSON parser rejects", "[projections][facts]") {
+  const std::vector<std::string> bad = {"",          "{",           R"({"a":})",       R"({"a":1,})",
+                                        "[1 2]",     R"({"a":01})", R"({"a":"\x"})",   R"({"a":tru})",
+                                        "{\"a\":1} x", "{\"a\":\"\x01\"}", R"({"a":"\ud800"})", R"({"a":-})",
+                                        R"({"a":1.})", R"({a:1})",     R"({"a" 1})"};
+  for (const auto& b : bad) {
+    INFO(b);
+    CHECK_THROWS(facts_from_text(b));
+    CHECK_THROWS(nlohmann::json::parse(b));
+  }
+  // and accepts what it accepts, escapes and all
+  const std::string ok = "{\"step\":\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00/\\/\",\"pid\":-5,\"x\":[1e3,-0.5,true,false,null]}";
+  CHECK(same(facts_from_text(ok), facts_from_json(nlohmann::json::parse(ok))));
+  CHECK(facts_from_text(ok).step == std::string("a\"b\\c\n\xc3\xa9\xf0\x9f\x98\x80//"));
+}
+
+TEST_CASE("the text scan agrees with the decoded payload on generated payloads", "[projections][facts]") {
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> words = {"", "memory", "é", "a\"q", "line\nbreak", "tab\t", "\x7f", "snap:s1", "PENDING", "ü€😀"};
+  auto word = [&] { return words[static_cast<size_t>(pick(static_cast<int>(words.size())))]; };
+  std::function<nlohmann::json(int)> any = [&](int depth) -> nlohmann::json {
+    switch (depth > 2 ? pick(4) : pick(6)) {
+      case 0: return word();
+      case 1: return pick(1000) - 500;
+      case 2: return pick(2) == 0;
+      case 3: return nullptr;
+      case 4: {
+        nlohmann::json a = nlohmann::json::array();
+        for (int i = pick(3); i > 0; --i) a.push_back(any(depth + 1));
+        return a;
+      }
+      default: {
+        nlohmann::json o = nlohmann::json::object();
+        for (int i = pick(3); i > 0; --i) o[word()] = any(depth + 1);
+        return o;
+      }
+    }
+  };
+  for (int n = 0; n < 300; ++n) {
+    nlohmann::json p = nlohmann::json::object();
+    for (const char* k : {"op", "op_id", "step", "error", "node", "to", "status", "vmid", "pid", "other"}) {
+      if (pick(2)) p[k] = pick(3) == 0 ? any(1) : (pick(2) ? nlohmann::json(word()) : nlohmann::json(pick(100000)));
+    }
+    if (pick(2)) {
+      nlohmann::json keys = nlohmann::json::array();
+      for (int i = pick(4); i > 0; --i) {
+        keys.push_back({word(), word(), pick(2) ? nlohmann::json(word()) : nlohmann::json(nullptr),
+                        pick(2) ? nlohmann::json(word()) : nlohmann::json(nullptr)});
+      }
+      p["delta"] = {{"keys", keys}, {"add", {word()}}};
+    }
+    const std::string text = p.dump(pick(2) ? -1 : 2);
+    INFO(text);
+    CHECK(same(facts_from_text(text), facts_from_json(p)));
+  }
 }
