@@ -116,3 +116,22 @@ TEST_CASE("set honours --digest and locks", "[cli][set][locks]") {
   CHECK(h.out.find("vm.unlocked") != std::string::npos);
   CHECK(h.out.find("released lock 'backup'") != std::string::npos);
 }
+
+TEST_CASE("pending shows cur/new/del lines; revert drops a pending change", "[cli][pending]") {
+  Qm qm;
+  make_vm(qm, "100");
+  // A stopped VM applies changes directly, so pending is empty.
+  REQUIRE(qm({"set", "100", "-cores", "2"}).exit_code == 0);
+  auto p = qm({"pending", "100"});
+  REQUIRE(p.exit_code == 0);
+  CHECK(p.out.find("cur cores: 2\n") != std::string::npos);
+  CHECK(p.out.find("cur memory: 2048\n") != std::string::npos);
+  CHECK(p.out.find("new ") == std::string::npos);
+  auto j = qm({"pending", "100", "--output-format", "json"});
+  CHECK(j.out.find("{\"key\":\"cores\",\"value\":\"2\"}") != std::string::npos);
+  auto r = qm({"set", "100", "--revert", "cores"});
+  CHECK(r.exit_code == 0);
+  CHECK(qm.conf(100).find("cores: 2\n") != std::string::npos);
+  auto both = qm({"set", "100", "-cores", "3", "--revert", "cores"});
+  CHECK(both.exit_code == 255);
+}
