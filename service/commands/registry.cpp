@@ -2,12 +2,12 @@
 
 #include "service/commands/clone.h"
 #include "service/commands/history.h"
+#include "service/commands/showcmd.h"
 #include "service/commands/delsnapshot.h"
 #include "service/commands/listsnapshot.h"
 #include "service/commands/rollback.h"
 #include "service/commands/snapshot.h"
 #include "service/commands/resize.h"
-#include "service/commands/showcmd.h"
 #include "service/commands/template.h"
 #include "service/commands/verbs.h"
 #include "service/commands/reboot.h"
@@ -71,13 +71,6 @@ const std::vector<VerbSpec>& all_verbs() {
       {"resume", {}, {"vmid"}, {{"skiplock", F}, {"nocheck", F}}, false, "qm resume <vmid> [OPTIONS]", run_resume},
       {"wait", {}, {"vmid"}, {{"timeout", V}}, false, "qm wait <vmid> [OPTIONS]", run_wait},
       {"status", {}, {"vmid"}, {{"verbose", F}}, false, "qm status <vmid> [OPTIONS]", run_status},
-      {"snapshot", {}, {"vmid", "snapname"}, {{"description", V}, {"vmstate", F}}, false,
-       "qm snapshot <vmid> <snapname> [--description TEXT] [--vmstate 1]", run_snapshot},
-      {"listsnapshot", {}, {"vmid"}, {}, false, "qm listsnapshot <vmid>", run_listsnapshot},
-      {"rollback", {}, {"vmid", "snapname"}, {{"start", F}}, false, "qm rollback <vmid> <snapname> [--start]",
-       run_rollback},
-      {"delsnapshot", {}, {"vmid", "snapname"}, {{"force", F}}, false, "qm delsnapshot <vmid> <snapname> [--force]",
-       run_delsnapshot},
       {"snapshot", {}, {"vmid", "snapname"}, {{"description", V}, {"vmstate", F}}, false,
        "qm snapshot <vmid> <snapname> [--description TEXT] [--vmstate 1]", run_snapshot},
       {"listsnapshot", {}, {"vmid"}, {}, false, "qm listsnapshot <vmid>", run_listsnapshot},

@@ -11,7 +11,7 @@ namespace qmd::service::snapshots {
 
 namespace {
 [[noreturn]] void not_yet(const std::string& what) {
-  throw SnapshotError(what + " needs the qmd service, which is not available yet");
+  throw SnapshotError(what + " is not supported yet");
 }
 }  // namespace
 

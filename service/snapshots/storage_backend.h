@@ -1,8 +1,8 @@
 // The snapshot Backend of qmd: volumes through service/storage/Storage
-// (internal qcow2 snapshots via qemu-img), the VM through... nothing yet: VMs
-// cannot run until the qmd service exists, so every QEMU-side method throws a
-// clear "not available yet" error and vm_running() reports what the VM's
-// recorded status says.
+// (internal qcow2 snapshots via qemu-img). The QEMU side (savevm, fs-freeze,
+// stop/start for a rollback) is not wired to qmd's QMP yet: those methods throw
+// "<what> is not supported yet", so a running VM (vm_running() = its recorded
+// status) is refused before any disk is touched.
 #pragma once
 
 #include "service/snapshots/backend.h"

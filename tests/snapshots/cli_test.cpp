@@ -117,7 +117,7 @@ TEST_CASE("every refusal has Proxmox's message and changes nothing", "[snapshots
       {{"snapshot", "103", "s1"}, "VM is locked (backup)"},
       {{"snapshot", "999", "s1"}, "Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist"},
       {{"rollback", "100", "nope"}, "snapshot 'nope' does not exist"},
-      {{"rollback", "100", "s1", "--start"}, "rollback --start needs the qmd service, which is not available yet"},
+      {{"rollback", "100", "s1", "--start"}, "rollback --start is not supported yet"},
       {{"rollback", "102", "st"}, "you can't rollback if vm is a template"},
       {{"rollback", "103", "st"}, "VM is locked (backup)"},
       {{"rollback", "104", "st"}, "unable to rollback to incomplete snapshot (snapstate = prepare)"},
@@ -225,4 +225,16 @@ TEST_CASE("a failing volume snapshot cleans up what was taken and changes nothin
   CHECK(h.out.find("cleanup: snapshot 's1' removed: -lock; -[snap:s1]") != std::string::npos);
   CHECK(h.out.find("failed: ") != std::string::npos);
   CHECK(v.qm({"locks"}).out == "");
+}
+
+TEST_CASE("--vmstate on a stopped VM is ignored, as in Proxmox", "[snapshots][cli]") {
+  SnapVm v;
+  setup_vm100(v);
+  auto r = v.qm({"snapshot", "100", "s1", "--vmstate", "1"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "");
+  const std::string conf = v.qm.conf(100);
+  CHECK(conf.find("vmstate") == std::string::npos);
+  CHECK(conf.find("runningmachine") == std::string::npos);
+  CHECK(image_snapshots(v.image(100, "vm-100-disk-0.qcow2")) == std::vector<std::string>{"s1"});
 }
