@@ -227,7 +227,7 @@ TEST_CASE("a failing volume snapshot cleans up what was taken and changes nothin
   CHECK(v.qm({"locks"}).out == "");
 }
 
-TEST_CASE("--vmstate on a stopped VM is ignored, as in Proxmox", "[snapshots][cli]") {
+TEST_CASE("snapshot of a stopped VM ignores --vmstate, as in Proxmox", "[snapshots][cli]") {
   SnapVm v;
   setup_vm100(v);
   auto r = v.qm({"snapshot", "100", "s1", "--vmstate", "1"});
