@@ -1,11 +1,13 @@
 #include "service/app.h"
 
 #include <filesystem>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "events/sqlite_store.h"
 #include "export/materialize.h"
+#include "service/vm_flock.h"
 
 namespace qmd::service {
 
@@ -35,6 +37,12 @@ events::Meta App::meta_for(const Request& req) const {
 
 events::AppendResult App::commit(int64_t vmid, int64_t expected_version,
                                  const std::vector<events::NewEvent>& events, const Request& req) {
+  // Proxmox's lock_config: the VM's flock, exclusively, around the change
+  // (unless this thread holds it already, e.g. a clone its source's).
+  std::optional<VmFlock> flock;
+  const std::string lock_dir = vm_lock_dir(env_.data_dir);
+  if (!VmFlock::held_by_this_thread(lock_dir, vmid))
+    flock.emplace(VmFlock::acquire(lock_dir, vmid, VmFlock::Mode::Exclusive, kConfigLockTimeout));
   auto result = store_->append("vm/" + std::to_string(vmid), expected_version, events, meta_for(req),
                                projector_->hook());
   sync_conf_files();

@@ -18,7 +18,11 @@ namespace qmd::service {
 // and, when the source had pending changes, the warning
 // "found pending changes for '<keys>', discarding for clone\n" on stderr.
 // Progress lines "transferred … (N%)" go straight to stderr when it is a terminal.
-// Throws CommandError with plan_clone's refusals (nothing written), or
+// The source's flock (vm_flock.h) is held shared throughout: commits to the
+// source by other processes wait for the clone to end (and give up after 10 s).
+// Throws CommandError "can't lock file '<path>' - got timeout" when the source's
+// flock is held exclusively for more than 1 s, plan_clone's refusals (nothing
+// written), or
 // "clone failed: <why>" after freeing every volume it made and destroying the
 // new VM (vm.operation.failed + vm.destroyed).
 Reply run_clone(App& app, const Request& req);
