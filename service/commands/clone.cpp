@@ -5,8 +5,9 @@
 // stream: started (the VM appears, `lock: clone`, no disks yet) → one step per
 // disk copied or linked, each adding its drive to the config → completed (lock
 // removed; vm.moved too with --target). Steps are committed before the next
-// full copy begins, or with the completion (see run_clone). The source gets no event: it is only
-// read. A failure frees every volume made so far and destroys the new VM with
+// full copy begins, or with the completion (see run_clone). The source gets
+// no event: it is only read, under its flock held shared (spec §6.6). A
+// failure frees every volume made so far and destroys the new VM with
 // events ("clone failed: <why>"); a crash (kill -9) leaves the new VM locked
 // `clone` with its last step on record, and `qm unlock` + `qm destroy` then
 // removes the images it left behind.
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <future>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -25,7 +26,9 @@
 #include "projections/vm_events.h"
 #include "service/commands/clone_plan.h"
 #include "service/commands/common.h"
+#include "service/storage/qcow2_header.h"
 #include "service/storage/volume_id.h"
+#include "service/vm_flock.h"
 
 namespace qmd::service {
 
@@ -39,6 +42,23 @@ CommandError already_exists(int64_t newid) {
   return CommandError("unable to create VM " + std::to_string(newid) + ": config file already exists");
 }
 
+// A disk's virtual size (for size= and the progress lines) as `qemu-img info`
+// reports it, read from the qcow2 header or the raw file's length: no second
+// qemu-img competing with the copy for the CPU. Other formats ask qemu-img.
+// Throws StorageError "volume '<volid>' does not exist".
+uint64_t virtual_size(storage::Storage& st, const std::string& volid) {
+  const std::string path = st.path_of(volid);
+  const std::string format = storage::parse_volume_id(volid).format;
+  if (format == "qcow2") {
+    if (auto n = storage::read_qcow2_virtual_size(path)) return *n;
+  } else if (format == "raw") {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path, ec);
+    if (!ec) return n;
+  }
+  return st.info(volid).virtual_size;
+}
+
 // Copies or links one disk; returns the new volume and the drive value for it.
 std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, const CloneParams& p,
                                                std::string& out) {
@@ -50,25 +70,20 @@ std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, con
     return {vol, cloned_drive_value(d.drive, vol, std::nullopt)};
   }
   out += fmt::format("create full clone of drive {} ({})\n", d.key, d.volid);
-  // The size (for size= and the progress lines) comes from `qemu-img info`,
-  // run alongside the copy unless progress needs it first.
-  std::future<uint64_t> size =
-      std::async(std::launch::async, [&st, &d] { return st.info(d.volid).virtual_size; });
+  const uint64_t size = virtual_size(st, d.volid);
   const std::string target = p.storage.value_or(storage::parse_volume_id(d.volid).storage);
   // Progress is for a person watching: only on a terminal, as Proxmox's task log shows it.
-  std::optional<uint64_t> known;
   storage::ProgressCallback progress;
   if (::isatty(STDERR_FILENO)) {
-    known = size.get();
-    progress = [total = *known](double percent) {
-      const std::string line = transfer_line(total, percent) + "\n";
+    progress = [size](double percent) {
+      const std::string line = transfer_line(size, percent) + "\n";
       std::fwrite(line.data(), 1, line.size(), stderr);
     };
   }
   const std::string vol = st.clone_full(d.volid, target, newid, p.format.value_or(""), progress,
                                         p.snapname.value_or(""));
   try {
-    return {vol, cloned_drive_value(d.drive, vol, known ? *known : size.get())};
+    return {vol, cloned_drive_value(d.drive, vol, size)};
   } catch (...) {
     st.free(vol);  // not yet known to the caller: nobody else would free it
     throw;
@@ -81,6 +96,11 @@ Reply run_clone(App& app, const Request& req) {
   namespace t = projections::event_type;
   const CloneParams p = parse_clone_params(req, app.env().node);
   check_clone_storage(p, app.storage().config());
+  // As Proxmox: the source's flock, shared, for the whole clone (1 s to get it),
+  // taken before its config is read. Other clones of it may run; changes,
+  // snapshots, destroy (which need it exclusively) wait, and give up after 10 s.
+  const VmFlock source_lock = VmFlock::acquire(vm_lock_dir(app.env().data_dir), p.vmid,
+                                               VmFlock::Mode::Shared, std::chrono::seconds(1));
   const auto source = load_existing(app, p.vmid);
   const auto before = app.model().load(p.newid);
   const ClonePlan plan = plan_clone(source, p, before.exists, app.storage().config(), Generators::system());

@@ -68,15 +68,20 @@ std::string Storage::clone_full(const std::string& volid, const std::string& tar
   NewImageFile file =
       NewImageFile::reserve_disk(image_dir(target.path, target_vmid), target_vmid, out_fmt);
 
-  std::vector<std::string> args{"convert", "-p", "-f", src.volume.format};
+  // -p only when someone listens: no progress records to write and parse otherwise.
+  std::vector<std::string> args{"convert"};
+  if (progress) args.push_back("-p");
+  args.insert(args.end(), {"-f", src.volume.format});
   if (!snap.empty()) args.insert(args.end(), {"-l", "snapshot.name=" + snap});
   args.insert(args.end(), {"-O", out_fmt});
   if (auto opt = preallocation_option(target, out_fmt)) args.insert(args.end(), {"-o", *opt});
   args.insert(args.end(), {src.path, file.path()});
-  ProgressParser parser([&](double p) {
-    if (progress) progress(p);
-  });
-  qemu_img_.run(args, [&](std::string_view chunk) { parser.feed(chunk); });
+  if (progress) {
+    ProgressParser parser(progress);
+    qemu_img_.run(args, [&](std::string_view chunk) { parser.feed(chunk); });
+  } else {
+    qemu_img_.run(args);
+  }
   file.commit();
   return image_volume(target_storage, target_vmid, file.name()).to_string();
 }

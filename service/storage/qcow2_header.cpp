@@ -12,6 +12,8 @@ std::uint64_t big_endian(const unsigned char* p, int n) {
   return v;
 }
 
+bool has_qcow2_magic(const unsigned char* h) { return h[0] == 'Q' && h[1] == 'F' && h[2] == 'I' && h[3] == 0xfb; }
+
 }  // namespace
 
 std::optional<std::string> read_qcow2_backing_file(const std::string& path) {
@@ -19,7 +21,7 @@ std::optional<std::string> read_qcow2_backing_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   unsigned char h[20];
   if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return std::nullopt;
-  if (h[0] != 'Q' || h[1] != 'F' || h[2] != 'I' || h[3] != 0xfb) return std::nullopt;
+  if (!has_qcow2_magic(h)) return std::nullopt;
   const std::uint64_t offset = big_endian(h + 8, 8);
   const std::uint64_t size = big_endian(h + 16, 4);
   if (offset == 0) return std::string();
@@ -28,6 +30,15 @@ std::optional<std::string> read_qcow2_backing_file(const std::string& path) {
   in.seekg(static_cast<std::streamoff>(offset));
   if (!in.read(name.data(), static_cast<std::streamsize>(size))) return std::nullopt;
   return name;
+}
+
+std::optional<std::uint64_t> read_qcow2_virtual_size(const std::string& path) {
+  // Header: magic "QFI\xfb" (0) ... size u64 (24).
+  std::ifstream in(path, std::ios::binary);
+  unsigned char h[32];
+  if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return std::nullopt;
+  if (!has_qcow2_magic(h)) return std::nullopt;
+  return big_endian(h + 24, 8);
 }
 
 }  // namespace qmd::storage
