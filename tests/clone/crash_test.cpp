@@ -1,11 +1,14 @@
 // kill -9 in the middle of a full clone: the new VM stays locked `clone` with
 // its last step on record; `qm unlock` + `qm destroy` leaves no image behind;
 // the clone can then be run again.
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/clone/clone_fixture.h"
 
@@ -66,6 +69,13 @@ TEST_CASE("kill -9 during a full clone: locked clone, unlock + destroy cleans up
   CHECK(conf_value(qm.conf(201), "scsi1").empty());
   auto locks = qm({"locks"});
   CHECK(std::regex_search(locks.out, std::regex("\n +201 clone .*full clone of scsi0: local:201/vm-201-disk-0.qcow2\n")));
+  auto locks_json = nlohmann::json::parse(qm({"locks", "--output-format", "json"}).out);
+  REQUIRE(locks_json.size() == 1);
+  CHECK(locks_json[0].at("vmid") == 201);
+  CHECK(locks_json[0].at("lock") == "clone");
+  CHECK(locks_json[0].at("operation_state") == "running");
+  CHECK(locks_json[0].at("last_step") == "full clone of scsi0: local:201/vm-201-disk-0.qcow2");
+  CHECK(locks_json[0].at("user") == std::string(::getpwuid(::getuid())->pw_name));
   CHECK(images_of(qm, 201) == std::vector<std::string>{"vm-201-disk-0.qcow2", "vm-201-disk-1.qcow2"});
 
   CHECK(qm({"destroy", "201"}).err == "VM is locked (clone)\n");
