@@ -7,13 +7,13 @@
 // rescan corrects it); the reverse order could claim a size the image lacks.
 #include "service/commands/resize.h"
 
-
 #include "config/delta.h"
 #include "config/formats/drive.h"
 #include "projections/vm_events.h"
 #include "service/commands/common.h"
 #include "service/commands/drive_names.h"
 #include "service/commands/resize_size.h"
+#include "service/vm_flock.h"
 
 namespace qmd::service {
 
@@ -44,6 +44,10 @@ Reply run_resize(App& app, const Request& req) {
   const SizeRequest size = parse_size_request(req.args.at(2));
   const bool skiplock = flag(req, "skiplock");
 
+  // As Proxmox, the whole resize under the VM's flock: the image must not
+  // grow while, e.g., a clone copies it (the commit below then reuses it).
+  const VmFlock flock =
+      VmFlock::acquire(vm_lock_dir(app.env().data_dir), vmid, VmFlock::Mode::Exclusive, kConfigLockTimeout);
   const auto s = load_existing(app, vmid);
   if (auto d = req.opt("digest"); d && *d != digest_of(s))
     throw CommandError("checksum mismatch (file change by other user?)");

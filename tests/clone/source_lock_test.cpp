@@ -112,6 +112,12 @@ TEST_CASE("the source of a clone stays under its shared flock until the clone en
   CHECK(qm.event_count() == events);
   CHECK(qm.conf(200) == conf);
   CHECK(images_of(qm, 200) == std::vector<std::string>{"vm-200-disk-0.qcow2"});
+  // Resizing waits too, before it touches the image.
+  auto rs = qm({"disk", "resize", "200", "scsi0", "+1G"});
+  CHECK(rs.err == d.err);
+  CHECK(run({"/usr/bin/qemu-img", "info", "-U", qm.dir() + "/images/200/vm-200-disk-0.qcow2"}).out.find(
+            "virtual size: 1 GiB") != std::string::npos);
+  CHECK(qm.event_count() == events);
 
   // A change that comes while the clones run waits for them, then goes through.
   const pid_t set = spawn({binary("qm"), "set", "200", "-name", "renamed"}, qm.env());
