@@ -3,6 +3,7 @@
 
 #include "projections/vm_events.h"
 #include "service/autoballoon/target_audit.h"
+#include "service/commands/event_summary.h"
 
 using namespace qmd::autoballoon;
 using Map = std::map<int, std::int64_t>;
@@ -98,4 +99,14 @@ TEST_CASE("audit: the event of a record", "[autoballoon][audit]") {
   CHECK(e.payload.dump() ==
         R"({"cycles":1,"from":167772160,"goal":4294967296,"host":{"memtotal":10737418240,"memused":4294967296,)"
         R"("target_percent":80},"set":"all","target":268435456})");
+}
+
+TEST_CASE("audit: the history summary of the event", "[autoballoon][audit]") {
+  qmd::events::Event e;
+  e.type = "vm.balloon.target";
+  e.payload = target_event(record(300, 160 * kMiB, 256 * kMiB, 1, 4096 * kMiB, SetUsed::all)).payload;
+  CHECK(qmd::service::summarize_event(e) == "balloon target 160 MiB -> 256 MiB (1 cycle, goal +4096 MiB, all)");
+  e.payload = target_event(record(101, 1024 * kMiB + kMiB / 2, 1000 * kMiB, 4, -200 * kMiB, SetUsed::relaxed)).payload;
+  CHECK(qmd::service::summarize_event(e) ==
+        "balloon target 1024.50 MiB -> 1000 MiB (4 cycles, goal -200 MiB, relaxed)");
 }
