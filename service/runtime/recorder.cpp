@@ -22,7 +22,7 @@ Recorder::~Recorder() {
 void Recorder::record(StatusChange change, Request req, std::function<void()> done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({std::move(change), std::move(req), std::move(done)});
+    queue_.push_back({std::move(change), std::move(req), std::move(done), {}});
   }
   cv_.notify_all();
 }
