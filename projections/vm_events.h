@@ -16,6 +16,8 @@
 //   vm.destroyed          {purge, volumes}                          the VM is gone
 //   vm.status.changed     {status, pid?, cause, detail?}            runtime transitions (qmd)
 //   vm.moved              {from, to}                                ownership moved to another node
+//   vm.balloon.target     {from, target, cycles, goal, set, host}   autoballoon moved the balloon target
+//                         (bytes; a series of cycles coalesced, see service/autoballoon/target_audit.h)
 //
 // Schema versions: all types are at schema 1. When a payload shape changes, add
 // a new schema number and an upcaster in upcast() so old events stay readable.
@@ -42,6 +44,7 @@ inline constexpr const char* kUnlocked = "vm.unlocked";
 inline constexpr const char* kDestroyed = "vm.destroyed";
 inline constexpr const char* kStatusChanged = "vm.status.changed";
 inline constexpr const char* kMoved = "vm.moved";
+inline constexpr const char* kBalloonTarget = "vm.balloon.target";
 }  // namespace event_type
 
 // "vm/<vmid>"

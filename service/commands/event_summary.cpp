@@ -1,5 +1,7 @@
 #include "service/commands/event_summary.h"
 
+#include <cstdio>
+
 #include "projections/vm_events.h"
 
 namespace qmd::service {
@@ -16,6 +18,23 @@ std::string shorten(const std::string& v) {
   std::string s;
   for (char c : v) s += (c == '\n') ? ' ' : c;
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+// Bytes as MiB: "256 MiB", or "256.5 MiB" when not a whole number of MiB.
+std::string mib(int64_t bytes) {
+  constexpr int64_t kMiB = 1024 * 1024;
+  if (bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / kMiB);
+  return buf;
+}
+
+std::string summarize_balloon_target(const nlohmann::json& p) {
+  const int cycles = p.value("cycles", 0);
+  const int64_t goal = p.value("goal", int64_t{0});
+  return "balloon target " + mib(p.value("from", int64_t{0})) + " -> " + mib(p.value("target", int64_t{0})) + " (" +
+         std::to_string(cycles) + (cycles == 1 ? " cycle" : " cycles") + ", goal " + (goal > 0 ? "+" : "") +
+         mib(goal) + ", " + p.value("set", "") + ")";
 }
 
 std::string summarize_delta(const config::ConfigDelta& d) {
@@ -51,6 +70,7 @@ std::string summarize_event(const events::Event& e) {
     else if (e.type == t::kStatusChanged) head = p.value("status", "") + " (" + p.value("cause", "") + ")";
     else if (e.type == t::kMoved) head = p.value("from", "") + " -> " + p.value("to", "");
     else if (e.type == t::kImported) head = "from " + p.value("source", "");
+    else if (e.type == t::kBalloonTarget) head = summarize_balloon_target(p);
     std::string delta;
     const bool whole_config = e.type == t::kCreated || e.type == t::kImported ||
                               (e.type == t::kOperationStarted && p.value("op", "") == "create");

@@ -9,9 +9,11 @@
 #include "config/config_error.h"
 #include "config/update.h"
 #include "projections/vm_events.h"
+#include "service/autoballoon/manual_target.h"
 #include "service/commands/common.h"
 #include "service/commands/option_values.h"
 #include "service/commands/verbs.h"
+#include "service/runtime/runtime.h"
 
 namespace qmd::service {
 
@@ -34,6 +36,19 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
     if (!cur.empty()) out.push_back(cur);
   }
   return out;
+}
+
+// Spec §7.7: on a running VM, `balloon` with `shares: 0` sets the target at
+// once, and deleting `balloon` resets it to `memory` (the config event is the
+// record). Returns a warning line when QEMU could not be told.
+std::string set_balloon_directly(int64_t vmid, const config::Section& before, const config::Section& after) {
+  const auto target = autoballoon::manual_balloon_target(before, after);
+  if (!target) return {};
+  runtime::Runtime* rt = runtime::installed_runtime();
+  if (rt == nullptr) return "hotplug problem - balloon: qmd is not running\n";
+  const runtime::OpResult res = rt->set_balloon(vmid, *target);
+  if (res.error.empty()) return {};
+  return "hotplug problem - balloon: " + res.error + "\n";
 }
 
 }  // namespace
@@ -86,9 +101,13 @@ Reply run_set(App& app, const Request& req) {
   }
 
   config::UpdateOutcome outcome;
+  config::Section main_before;  // of the state the change was committed against
+  bool running = false;
   try {
     outcome = retry_on_conflict([&] {
       const auto s = load_existing(app, vmid);
+      main_before = s.conf.main;
+      running = s.status == "running";
       if (auto d = req.opt("digest"); d && *d != digest_of(s)) {
         throw CommandError("checksum mismatch (file change by other user?)");
       }
@@ -109,6 +128,7 @@ Reply run_set(App& app, const Request& req) {
 
   Reply r = Reply::ok();
   for (const auto& w : outcome.warnings) r.err += w + "\n";
+  if (running) r.err += set_balloon_directly(vmid, main_before, outcome.conf.main);
   for (const auto& v : outcome.volumes_to_free) {
     try {
       app.storage().free(v);

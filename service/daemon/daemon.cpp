@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "service/app.h"
+#include "service/autoballoon/autoballoon_service.h"
 #include "service/qemu/cmdline.h"
 #include "service/daemon/loop_post.h"
 #include "service/daemon/request_runner.h"
@@ -37,7 +38,8 @@ std::map<int64_t, std::string> recorded_running(const Environment& env) {
 
 }  // namespace
 
-int run_daemon(const Environment& env, std::function<void()> listening) {
+int run_daemon(const Environment& env, std::function<void()> listening,
+               const autoballoon::AutoballoonSettings& autoballoon) {
   ::signal(SIGPIPE, SIG_IGN);
   std::error_code ec;
   std::filesystem::create_directories(env.run_dir(), ec);
@@ -67,6 +69,12 @@ int run_daemon(const Environment& env, std::function<void()> listening) {
     runtime::Supervisor sup(&loop, env.run_dir(), *recorder, [&post](std::function<void()> f) { post.post(std::move(f)); },
                             system_req);
     RuntimeBridge bridge(post, sup);
+    Request balloon_req;
+    balloon_req.verb = "autoballoon";
+    balloon_req.command_line = "qmd autoballoon";
+    autoballoon::AutoballoonService balloons(
+        &loop, sup, *recorder, [&post](std::function<void()> f) { post.post(std::move(f)); },
+        std::make_unique<autoballoon::MeminfoFile>(autoballoon.meminfo), autoballoon, balloon_req);
     runtime::install_runtime(&bridge);
     RequestRunner runner(env, post);
     SocketServer server(&loop, sock, [&runner](Request req, SocketServer::Respond respond) {
@@ -86,6 +94,7 @@ int run_daemon(const Environment& env, std::function<void()> listening) {
       spdlog::info("shutting down; {} VM(s) keep running", sup.count());
       server.close();
       bridge.fail_pending();
+      balloons.stop();
       sup.detach_all();
       post.close();
       uv_close(reinterpret_cast<uv_handle_t*>(&sigterm), nullptr);
@@ -106,6 +115,7 @@ int run_daemon(const Environment& env, std::function<void()> listening) {
       // Probing QEMU (version, machines, CPUs) takes ~100 ms: done now, not in the first start.
       std::thread([] { qemu::detect_host_caps(); }).detach();
       sup.adopt(recorded);
+      balloons.start();
       spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
       if (listening) listening();
     } else {

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "service/autoballoon/settings.h"
 #include "service/environment.h"
 
 namespace qmd::service::daemon {
@@ -12,7 +13,8 @@ namespace qmd::service::daemon {
 // Runs until SIGTERM/SIGINT. `listening` is called once the socket accepts
 // connections (qmd detaches from its parent then). Returns the exit code;
 // startup failures (another qmd on the socket, unusable data dir) are logged
-// and give 1.
-int run_daemon(const Environment& env, std::function<void()> listening = {});
+// and give 1. `autoballoon`: how the autoballoon cycle runs (interval 0: off).
+int run_daemon(const Environment& env, std::function<void()> listening = {},
+               const autoballoon::AutoballoonSettings& autoballoon = {});
 
 }  // namespace qmd::service::daemon

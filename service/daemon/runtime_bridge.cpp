@@ -87,6 +87,9 @@ runtime::OpResult RuntimeBridge::wait(int64_t vmid, int timeout_s, int64_t* pid)
   *pid = seen->load();
   return r;
 }
+runtime::OpResult RuntimeBridge::set_balloon(int64_t vmid, int64_t bytes) {
+  return call([=](runtime::Supervisor& s, auto done) { s.set_balloon(vmid, bytes, done); });
+}
 runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   auto out = std::make_shared<runtime::LiveStatus>();
   auto r = call([=](runtime::Supervisor& s, auto done) {

@@ -22,7 +22,17 @@ Recorder::~Recorder() {
 void Recorder::record(StatusChange change, Request req, std::function<void()> done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({std::move(change), std::move(req), std::move(done)});
+    queue_.push_back({std::move(change), std::move(req), std::move(done), {}});
+  }
+  cv_.notify_all();
+}
+
+void Recorder::run(std::function<void(App&)> job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Item item;
+    item.job = std::move(job);
+    queue_.push_back(std::move(item));
   }
   cv_.notify_all();
 }
@@ -37,7 +47,15 @@ void Recorder::loop() {
       item = std::move(queue_.front());
       queue_.pop_front();
     }
-    commit(item);
+    if (item.job) {
+      try {
+        item.job(*app_);
+      } catch (const std::exception& e) {
+        spdlog::error("database job failed: {}", e.what());
+      }
+    } else {
+      commit(item);
+    }
     if (item.done) item.done();
   }
 }

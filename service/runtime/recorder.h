@@ -30,11 +30,17 @@ class Recorder {
   // `done` runs on the recorder thread once the event is committed (or dropped).
   void record(StatusChange change, Request req, std::function<void()> done = {});
 
+  // Thread-safe. Runs `job` on the recorder thread with its App, in order with
+  // the records: database work of the loop's services (the autoballoon reads
+  // configs and records its decisions this way). Exceptions are logged.
+  void run(std::function<void(App&)> job);
+
  private:
   struct Item {
     StatusChange change;
     Request req;
     std::function<void()> done;
+    std::function<void(App&)> job;  // set: run this instead of recording `change`
   };
   void loop();
   void commit(const Item& item);

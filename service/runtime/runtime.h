@@ -28,6 +28,8 @@ class Runtime {
   // *pid = the pid waited for (0: not running, returned at once). timeout_s <= 0: forever.
   virtual OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) = 0;
   virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
+  // QMP `balloon` to `bytes` (see Supervisor::set_balloon).
+  virtual OpResult set_balloon(int64_t vmid, int64_t bytes) = 0;
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.

@@ -33,6 +33,10 @@
 #include "service/request.h"
 #include "service/runtime/recorder.h"
 
+namespace qmd::qemu {
+class QmpClient;
+}
+
 namespace qmd::service::runtime {
 
 struct OpResult {
@@ -80,6 +84,17 @@ class Supervisor {
   // timeout_s <= 0 waits forever.
   void wait(int64_t vmid, int timeout_s, std::function<void(int64_t pid)> waiting, Done done);
   void status(int64_t vmid, bool verbose, std::function<void(const LiveStatus&)> done);
+  // QMP `balloon value=bytes` (qm set --balloon with shares: 0, spec §7.7):
+  // "VM <vmid> not running", or "balloon failed - <QEMU's desc>".
+  void set_balloon(int64_t vmid, int64_t bytes, Done done);
+
+  // For the autoballoon cycle: the VMs that are up (running or paused) with a
+  // ready QMP connection, ascending; and the QMP client of one of them
+  // (nullptr when it is not up). The client is the Supervisor's: commands may
+  // be sent on it, it must not be closed; it is gone when the VM exits (its
+  // pending callbacks are then dropped, not called).
+  std::vector<int64_t> up_vmids() const;
+  qemu::QmpClient* qmp_of(int64_t vmid);
 
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM

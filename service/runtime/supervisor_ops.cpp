@@ -1,5 +1,5 @@
 // The Supervisor's operations on a running VM: stop, shutdown, reset,
-// suspend, resume, wait, status.
+// suspend, resume, wait, status, balloon target; the autoballoon cycle's view.
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
@@ -209,6 +209,32 @@ void Supervisor::status(int64_t vmid, bool verbose, std::function<void(const Liv
       done(*st);
     });
   });
+}
+
+void Supervisor::set_balloon(int64_t vmid, int64_t bytes, Done done) {
+  Vm* vm = find(vmid);
+  if (vm == nullptr || !vm->qmp || !vm->qmp->ready()) {
+    done({not_running(vmid), {}});
+    return;
+  }
+  vm->qmp->execute("balloon", {{"value", bytes}}, 10000, [vmid, bytes, done](qemu::QmpResult r) {
+    if (r.ok()) spdlog::info("VM {}: balloon target {} set directly", vmid, bytes);
+    done({r.ok() ? std::string() : "balloon failed - " + r.error->desc, {}});
+  });
+}
+
+std::vector<int64_t> Supervisor::up_vmids() const {
+  std::vector<int64_t> out;
+  for (const auto& [vmid, vm] : vms_)
+    if ((vm->status == "running" || vm->status == "paused") && vm->qmp && vm->qmp->ready()) out.push_back(vmid);
+  return out;
+}
+
+qemu::QmpClient* Supervisor::qmp_of(int64_t vmid) {
+  Vm* vm = find(vmid);
+  if (vm == nullptr || (vm->status != "running" && vm->status != "paused") || !vm->qmp || !vm->qmp->ready())
+    return nullptr;
+  return vm->qmp.get();
 }
 
 }  // namespace qmd::service::runtime

@@ -56,8 +56,12 @@ class QmdNode {
   std::string sock() const { return run_dir() + "/qmd.sock"; }
   std::string log() const { return read_file(tmp_.path() + "/qmd.log"); }
   std::map<std::string, std::string> env() const {
-    return {{"QMD_DATA_DIR", tmp_.path()}, {"QMD_NODE", "pve1"}, {"QMD_ACCEL", "tcg"}};
+    std::map<std::string, std::string> e = {{"QMD_DATA_DIR", tmp_.path()}, {"QMD_NODE", "pve1"}, {"QMD_ACCEL", "tcg"}};
+    for (const auto& [k, v] : extra_env) e[k] = v;
+    return e;
   }
+  // Added to the environment of qmd and qm (e.g. QMD_BALLOON_INTERVAL).
+  std::map<std::string, std::string> extra_env;
 
   // Starts qmd --foreground and waits until its socket answers.
   void start_qmd() {
