@@ -1,9 +1,14 @@
 #include "service/commands/snapshot_args.h"
 
+#include <memory>
+#include <optional>
 #include <regex>
 
 #include "service/commands/common.h"
 #include "service/snapshots/app_log.h"
+#include "service/commands/start.h"
+#include "service/runtime/runtime.h"
+#include "service/snapshots/live_backend.h"
 #include "service/snapshots/storage_backend.h"
 
 namespace qmd::service {
@@ -20,11 +25,27 @@ std::string snapname_arg(const Request& req) {
 Reply run_snapshot_operation(App& app, const Request& req, int64_t vmid,
                              const std::function<void(snapshots::Context&)>& op) {
   const projections::VmState s = load_existing(app, vmid);
-  const bool running = s.status == "running" || s.status == "paused";
   snapshots::AppLog log(app, req, vmid);
-  snapshots::StorageBackend backend(app.storage(), running);
   snapshots::Console console;
-  snapshots::Context ctx{vmid, log, backend, console};
+  std::unique_ptr<snapshots::Backend> backend;
+  if (runtime::Runtime* rt = runtime::installed_runtime()) {
+    // After a rollback: the start verb's own code, from the saved state if any.
+    auto start = [&app, &req, vmid, &console](const std::string& statefile, const std::string& machine,
+                                              const std::string& cpu) {
+      const SavedState state{statefile, machine, cpu};
+      Reply r = start_vm(app, req, vmid, false, std::nullopt, statefile.empty() ? nullptr : &state);
+      std::string err = r.err;
+      while (!err.empty() && err.back() == '\n') err.pop_back();
+      if (r.exit_code != 0) throw CommandError(err, r.exit_code);
+      if (!err.empty()) console.warn(err);
+    };
+    backend = std::make_unique<snapshots::LiveBackend>(app.storage(), *rt, vmid, req, app.env().run_dir(), start);
+  } else {
+    const bool running = s.status == "running" || s.status == "paused";
+    backend = std::make_unique<snapshots::StorageBackend>(
+        app.storage(), running, runtime::qmd_not_running_message(app.env().run_dir() + "/qmd.sock", app.env().data_dir));
+  }
+  snapshots::Context ctx{vmid, log, *backend, console};
   try {
     op(ctx);
   } catch (const CommandError& e) {

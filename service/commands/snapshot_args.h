@@ -17,8 +17,10 @@ namespace qmd::service {
 // or `...snapname: invalid format - invalid configuration ID '<name>'`.
 std::string snapname_arg(const Request& req);
 
-// Runs `op` with an engine Context for `vmid` over App (events, AppLog) and
-// Storage (StorageBackend); the VM must exist. Returns the Reply: stdout is
+// Runs `op` with an engine Context for `vmid` over App (events, AppLog) and,
+// inside qmd, the VM's QEMU and Storage (LiveBackend; a start after a rollback
+// is start_vm's); in a plain qm, Storage alone (StorageBackend: a running VM
+// is refused with the "qmd is not running" message). The VM must exist. Returns the Reply: stdout is
 // the operation's output, stderr its warnings followed by the error, if any
 // (exit 255).
 Reply run_snapshot_operation(App& app, const Request& req, int64_t vmid,

@@ -41,7 +41,8 @@ config::UpdateOutcome apply_pending_for_start(App& app, const Request& req, int6
 
 }  // namespace
 
-Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s) {
+Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s,
+               const SavedState* state) {
   auto& rt = runtime::require_runtime(app);
   {
     const auto s = load_existing(app, vmid);
@@ -73,10 +74,19 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
   ctx.for_start = true;
   runtime::StartParams p;
   p.vmid = vmid;
+  if (state != nullptr) {
+    if (!state->forcemachine.empty()) ctx.forcemachine = state->forcemachine;
+    if (!state->forcecpu.empty()) ctx.forcecpu = state->forcecpu;
+    p.incoming_state = app.storage().path_of(state->statefile);
+  }
   try {
     p.argv = qemu::build_command_line(o.conf, ctx);
   } catch (const qemu::CmdlineError& e) {
     throw CommandError(e.what());
+  }
+  if (state != nullptr) {
+    p.argv.push_back("-incoming");
+    p.argv.push_back("defer");
   }
   p.timeout_s = timeout_s.value_or(runtime::default_start_timeout_s(o.conf.main));
   p.balloon_mib = runtime::balloon_mib(o.conf.main);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "service/app.h"
 #include "service/request.h"
@@ -12,8 +13,19 @@ namespace qmd::service {
 
 Reply run_start(App& app, const Request& req);
 
-// The start itself, shared with reboot: checks, pending applied, QEMU started.
+// A start that resumes a saved RAM state (after a rollback to a snapshot with
+// vmstate): the state volume, and the machine type and -cpu it was saved with
+// ("" = the config's).
+struct SavedState {
+  std::string statefile;     // volume id of the state volume
+  std::string forcemachine;
+  std::string forcecpu;
+};
+
+// The start itself, shared with reboot and rollback: checks, pending applied,
+// QEMU started (with `state`: `-incoming defer`, the state loaded, resumed).
 // timeout_s: until QMP answers (nullopt: max(30, memory GiB)).
-Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s);
+Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s,
+               const SavedState* state = nullptr);
 
 }  // namespace qmd::service

@@ -102,4 +102,23 @@ runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   return *out;
 }
 
+runtime::QmpReply RuntimeBridge::qmp(int64_t vmid, const std::string& command, const nlohmann::json& args,
+                                     int timeout_ms) {
+  auto out = std::make_shared<runtime::QmpReply>();
+  auto r = call([=](runtime::Supervisor& s, auto done) {
+    s.qmp(vmid, command, args, timeout_ms, [out, done](const runtime::QmpReply& q) {
+      *out = q;
+      done({q.error, {}});
+    });
+  });
+  if (!r.error.empty()) return {r.error, {}};
+  return *out;
+}
+runtime::OpResult RuntimeBridge::snapshot_hold(int64_t vmid, bool hold) {
+  return call([=](runtime::Supervisor& s, auto done) { s.snapshot_hold(vmid, hold, done); });
+}
+runtime::OpResult RuntimeBridge::save_state(int64_t vmid, const std::string& uri, int timeout_s) {
+  return call([=](runtime::Supervisor& s, auto done) { s.save_state(vmid, uri, timeout_s, done); });
+}
+
 }  // namespace qmd::service::daemon

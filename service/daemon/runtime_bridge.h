@@ -29,6 +29,9 @@ class RuntimeBridge : public runtime::Runtime {
   runtime::OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) override;
   runtime::LiveStatus status(int64_t vmid, bool verbose) override;
   runtime::OpResult set_balloon(int64_t vmid, int64_t bytes) override;
+  runtime::QmpReply qmp(int64_t vmid, const std::string& command, const nlohmann::json& args, int timeout_ms) override;
+  runtime::OpResult snapshot_hold(int64_t vmid, bool hold) override;
+  runtime::OpResult save_state(int64_t vmid, const std::string& uri, int timeout_s) override;
 
  private:
   using Op = std::function<void(runtime::Supervisor&, std::function<void(const runtime::OpResult&)>)>;

@@ -78,6 +78,11 @@ struct CmdlineContext {
   HostCaps host;
   std::optional<std::string> snapshot;  // build from this snapshot section instead of the main one
   bool for_start = false;  // true: side effects needed to start are done (OVMF vars copy created)
+  // Resuming a saved state (rollback to a snapshot with vmstate): the machine
+  // type (runningmachine, `+pveN` allowed) and the -cpu argument (runningcpu)
+  // it was saved from, instead of the config's.
+  std::optional<std::string> forcemachine;
+  std::optional<std::string> forcecpu;
 };
 
 // The argv (binary first) for `conf` (its main section, or ctx.snapshot's).

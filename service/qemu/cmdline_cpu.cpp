@@ -32,6 +32,10 @@ std::vector<std::string> split_flags(const std::string& text) {
 }  // namespace
 
 void add_cpu(Build& b) {
+  if (b.ctx.forcecpu) {  // the exact -cpu of the run a saved state comes from
+    b.add(b.cmd, "-cpu", *b.ctx.forcecpu);
+    return;
+  }
   const PropMap cpu = props(b.conf, "cpu");
   const HostCaps& host = b.ctx.host;
   std::string model = cpu.count("cputype") ? cpu.at("cputype") : (b.kvm ? "kvm64" : "qemu64");

@@ -7,10 +7,10 @@
 
 namespace qmd::qemu::detail {
 
-Machine resolve_machine(const Section& s, const HostCaps& host) {
+Machine resolve_machine(const Section& s, const HostCaps& host, const std::optional<std::string>& forced) {
   const PropMap m = props(s, "machine");
   Machine out;
-  std::string type = m.count("type") ? m.at("type") : "pc";
+  std::string type = forced ? *forced : m.count("type") ? m.at("type") : "pc";
   static const std::regex re(R"(^(pc|q35|pc-i440fx-(\d+)\.(\d+)(\.\d+)?|pc-q35-(\d+)\.(\d+)(\.\d+)?)(\+pve\d+)?(\.pxe)?$)");
   std::smatch sm;
   if (type.rfind("virt", 0) == 0) {
@@ -211,7 +211,7 @@ std::vector<std::string> build_command_line(const config::ConfigFile& file, cons
   }
   check_supported_keys(s, ctx.host);
   Build b(s, ctx);
-  b.machine = resolve_machine(s, ctx.host);
+  b.machine = resolve_machine(s, ctx.host, ctx.forcemachine);
   b.kvm = ctx.host.kvm && get_bool(s, "kvm", true);
   b.bootindex = boot_indices(s);
 

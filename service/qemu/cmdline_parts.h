@@ -44,7 +44,8 @@ struct Machine {
 // installed version), an unparsable `machine`, and the spec's vIOMMU errors
 // ("to use Intel vIOMMU please set the machine type to q35",
 // "cannot set aw-bits if no vIOMMU is configured").
-Machine resolve_machine(const Section& s, const HostCaps& host);
+// forced: the machine type to use instead of the config's (a snapshot's runningmachine).
+Machine resolve_machine(const Section& s, const HostCaps& host, const std::optional<std::string>& forced = std::nullopt);
 
 // The PCI slot map (spec §10.4): bus number and slot of a device id.
 struct PciSlot {

@@ -30,6 +30,10 @@ class Runtime {
   virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
   // QMP `balloon` to `bytes` (see Supervisor::set_balloon).
   virtual OpResult set_balloon(int64_t vmid, int64_t bytes) = 0;
+  // Snapshots of a running VM (Supervisor::qmp / snapshot_hold / save_state).
+  virtual QmpReply qmp(int64_t vmid, const std::string& command, const nlohmann::json& args, int timeout_ms) = 0;
+  virtual OpResult snapshot_hold(int64_t vmid, bool hold) = 0;
+  virtual OpResult save_state(int64_t vmid, const std::string& uri, int timeout_s) = 0;
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.

@@ -122,23 +122,34 @@ void Supervisor::start(StartParams p, Done done) {
       signal_vm(*vm, SIGKILL);  // on_exit reports start_error
       return;
     }
-    if (vm->start.balloon_mib) {
-      vm->qmp->execute("balloon", {{"value", *vm->start.balloon_mib * 1024 * 1024}}, 5000, [](qemu::QmpResult) {});
-      vm->qmp->execute("qom-set",
-                       {{"path", "machine/peripheral/balloon0"}, {"property", "guest-stats-polling-interval"},
-                        {"value", 2}},
-                       5000, [](qemu::QmpResult) {});
+    if (vm->start.incoming_state.empty()) {
+      finish_start(vmid);
+    } else {
+      load_state(vmid, [this, vmid] { finish_start(vmid); });
     }
-    vm->qmp->execute("query-status", nullptr, 5000, [this, vmid](qemu::QmpResult r) {
-      Vm* vm = find(vmid);
-      if (vm == nullptr || vm->status != "starting") return;
-      const std::string qs = r.ok() ? r.value.value("status", "running") : "running";
-      const std::string status = (qs == "paused" || qs == "prelaunch") ? "paused" : "running";
-      Done done = std::move(vm->start_done);
-      vm->start_done = nullptr;
-      record(*vm, status, cause::start_by(user_of(vm->start.req)), vm->start.req,
-             [done] { done({}); });
-    });
+  });
+}
+
+// QMP answers (and a saved state is loaded): the balloon target is set and the
+// status QEMU reports is recorded; then the start's `done`.
+void Supervisor::finish_start(int64_t vmid) {
+  Vm* vm = find(vmid);
+  if (vm == nullptr || vm->status != "starting") return;
+  if (vm->start.balloon_mib) {
+    vm->qmp->execute("balloon", {{"value", *vm->start.balloon_mib * 1024 * 1024}}, 5000, [](qemu::QmpResult) {});
+    vm->qmp->execute("qom-set",
+                     {{"path", "machine/peripheral/balloon0"}, {"property", "guest-stats-polling-interval"},
+                      {"value", 2}},
+                     5000, [](qemu::QmpResult) {});
+  }
+  vm->qmp->execute("query-status", nullptr, 5000, [this, vmid](qemu::QmpResult r) {
+    Vm* vm = find(vmid);
+    if (vm == nullptr || vm->status != "starting") return;
+    const std::string qs = r.ok() ? r.value.value("status", "running") : "running";
+    const std::string status = (qs == "paused" || qs == "prelaunch") ? "paused" : "running";
+    Done done = std::move(vm->start_done);
+    vm->start_done = nullptr;
+    record(*vm, status, cause::start_by(user_of(vm->start.req)), vm->start.req, [done] { done({}); });
   });
 }
 
@@ -174,8 +185,18 @@ void Supervisor::on_qmp_event(int64_t vmid, const std::string& name, const nlohm
     }
     return;
   }
+  if (name == "MIGRATION" && vm->on_migration) {
+    const std::string st = data.value("status", "");
+    if (st == "completed" || st == "failed" || st == "cancelled") {
+      auto fn = std::move(vm->on_migration);
+      vm->on_migration = nullptr;
+      vm->migration_timer.reset();
+      fn(st);
+    }
+    return;
+  }
   const bool going_down = vm->stop_requested || vm->guest_shutdown || vm->quit_sent;
-  if (vm->op_in_flight || going_down || vm->status == "starting") return;
+  if (vm->op_in_flight || vm->snapshot_hold || going_down || vm->status == "starting") return;
   if (name == "STOP" && vm->status == "running") record(*vm, "paused", "paused by QEMU", system_req_);
   if (name == "RESUME" && vm->status == "paused") record(*vm, "running", "resumed by QEMU", system_req_);
 }

@@ -50,6 +50,16 @@ struct StartParams {
   int timeout_s = 30;             // until QMP is ready
   std::optional<int64_t> balloon_mib;
   Request req;                    // who asked (actor) and the command, for the event's meta
+  // A saved VM state (a migration stream file, see save_state) to load before
+  // the VM runs: QEMU must have been given `-incoming defer`; after the load
+  // the VM is resumed. "" = a normal start.
+  std::string incoming_state;
+};
+
+// The answer of one QMP command: error ("" = success) or the "return" value.
+struct QmpReply {
+  std::string error;
+  nlohmann::json value;
 };
 
 struct LiveStatus {
@@ -96,6 +106,22 @@ class Supervisor {
   std::vector<int64_t> up_vmids() const;
   qemu::QmpClient* qmp_of(int64_t vmid);
 
+  // ---- for snapshots (supervisor_snapshot.cpp) ----
+  // One QMP command on a running VM; error "VM <vmid> not running" without a
+  // monitor, else "<command> failed: <QEMU's desc>".
+  void qmp(int64_t vmid, std::string command, nlohmann::json args, int timeout_ms,
+           std::function<void(const QmpReply&)> done);
+  // hold: pauses the VM (QMP stop) for a consistent snapshot without recording
+  // a status change; release (hold=false): resumes it if the hold paused it.
+  // While held, STOP/RESUME events are not recorded as transitions.
+  void snapshot_hold(int64_t vmid, bool hold, Done done);
+  // Sends the held VM's RAM and device state as a migration stream to `uri`
+  // (QMP migrate; the caller reads it, e.g. from a unix socket), done when
+  // QEMU's MIGRATION event says completed and the VM is in postmigrate; error
+  // "saving the VM state failed: <why>" (also after timeout_s). The disks are
+  // inactive afterwards until the release.
+  void save_state(int64_t vmid, std::string uri, int timeout_s, Done done);
+
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM
   // in `recorded` (vmid -> status the log says, "running"/"paused") that died.
@@ -123,6 +149,9 @@ class Supervisor {
   uint64_t add_waiter(Vm& vm, std::function<void()> on_gone);
   void escalate(int64_t vmid, uint64_t waiter, const Request& req, std::string* warnings_sink);
   void signal_vm(Vm& vm, int sig);
+  void load_state(int64_t vmid, std::function<void()> loaded);
+  void finish_start(int64_t vmid);
+  void settle_after_save(int64_t vmid, std::function<void()> settled);
   void pause_or_continue(Vm& vm, const char* command, const char* status, std::string cause, Request req, Done done);
 
   uv_loop_t* loop_;

@@ -44,6 +44,13 @@ struct Supervisor::Vm {
   Request down_req;  // who asked for the stop/shutdown
 
   bool op_in_flight = false;  // suspend/resume: its own transition is recorded by the op
+  bool snapshot_hold = false;  // paused for a snapshot: STOP/RESUME are not transitions
+  bool hold_paused = false;    // the hold paused it (release resumes it)
+  bool state_saved = false;    // a state was saved under the hold (disks inactive)
+  // The waiting save_state/load_state: called once with the MIGRATION event's
+  // final status ("completed", "failed", "cancelled") or "timeout".
+  std::function<void(const std::string& status)> on_migration;
+  std::unique_ptr<LoopTimer> migration_timer;
   std::map<uint64_t, Waiter> waiters;
 };
 

@@ -44,9 +44,18 @@ class Backend {
   // savevm-start (statefile "" = without RAM) … query-savevm until completed.
   virtual void savevm_start(const std::string& statefile) = 0;
   virtual void savevm_end() = 0;
+  // Writes the RAM state into the statefile given to savevm_start, for a
+  // backend that defers it until the disks are snapshotted (qmd's stock QEMU
+  // saves it as a migration stream, which leaves the disks inactive, so it
+  // comes after the last disk snapshot, with the VM still paused). Called
+  // after the last storage snapshot and before savevm_end, only with a
+  // statefile; a failure fails the snapshot. Proxmox's savevm-start already
+  // saved it: nothing to do by default.
+  virtual void savevm_write_state(const std::string& statefile) { (void)statefile; }
   // Hard stop with a 5 s timeout; the caller checks vm_running() afterwards.
   virtual void vm_stop() = 0;
-  // Start (after a rollback to a snapshot with RAM state).
+  // Start after a rollback: from the snapshot's RAM state (statefile and
+  // forcemachine set), or a plain start for `rollback --start` (all "").
   virtual void vm_start(const std::string& statefile, const std::string& forcemachine,
                         const std::string& forcecpu) = 0;
 };

@@ -129,11 +129,23 @@ void prepare_snapshot(Context& ctx, const CreateOptions& o) {
   check_prepare(conf, o.name, feature);
   PrepareInput in{o.name, o.snaptime, o.description, feature, std::nullopt};
   if (o.vmstate && ctx.backend.vm_running()) in.vmstate = ctx.backend.save_vmstate(conf, o.name);
-  Prepared p = prepare(conf, in);
-  for (const auto& w : p.warnings) ctx.console.warn(w);
-  ctx.log.record(Entry{Phase::kStarted, "snapshot", "",
-                       {{"name", o.name}, {"vmstate", in.vmstate.has_value()}}},
-                 conf, p.conf);
+  try {
+    Prepared p = prepare(conf, in);
+    for (const auto& w : p.warnings) ctx.console.warn(w);
+    ctx.log.record(Entry{Phase::kStarted, "snapshot", "",
+                         {{"name", o.name}, {"vmstate", in.vmstate.has_value()}}},
+                   conf, p.conf);
+  } catch (const std::exception&) {
+    // Nothing refers to the state volume yet: it must not stay behind.
+    if (in.vmstate) {
+      try {
+        ctx.backend.free_volume(in.vmstate->vmstate);
+      } catch (const std::exception& e) {
+        ctx.console.warn(e.what());
+      }
+    }
+    throw;
+  }
 }
 
 void commit_snapshot(Context& ctx, const std::string& name) {
@@ -168,6 +180,10 @@ void create_snapshot(Context& ctx, const CreateOptions& o) {
       drivehash.insert(d.key);
       ctx.log.record(step("snapshot of " + drive_text(d) + " taken", {{"key", d.key}, {"volid", d.volid}}), conf,
                      conf);
+    }
+    if (running && !vmstate.empty()) {
+      ctx.backend.savevm_write_state(vmstate);
+      ctx.log.record(step("RAM state saved to " + vmstate, {{"key", "vmstate"}, {"volid", vmstate}}), conf, conf);
     }
   } catch (const std::exception& e) {
     error = e.what();
@@ -209,7 +225,8 @@ void create_snapshot(Context& ctx, const CreateOptions& o) {
 
 void delete_snapshot(Context& ctx, const std::string& name, bool force) { delete_impl(ctx, name, force, nullptr); }
 
-RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const std::string& new_vmgenid) {
+RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const std::string& new_vmgenid,
+                                 bool start) {
   ConfigFile conf = ctx.log.load();
   const config::Section snap = rollback_target(conf, name);
   ctx.backend.activate_storages(storages_of(snap, true));
@@ -248,6 +265,9 @@ RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const st
   if (!fin.statefile.empty()) {
     ctx.backend.vm_start(fin.statefile, fin.forcemachine, fin.forcecpu);
     r.started_from_vmstate = true;
+  } else if (start && !ctx.backend.vm_running()) {
+    ctx.backend.vm_start("", "", "");
+    r.started = true;
   }
   return r;
 }

@@ -34,7 +34,9 @@ struct CreateOptions {
 
 // snapshot_create: prepare (lock: snapshot, new section in state prepare) →
 // work (activate storages, fs-freeze/savevm when running, one storage snapshot
-// per non-CD volume, each a step) → commit. On a failure during work: warns
+// per non-CD volume, each a step, then the RAM state written when deferred
+// (Backend::savevm_write_state), a step) → commit. A state volume allocated
+// by prepare is freed again when prepare cannot be recorded. On a failure during work: warns
 // "snapshot create failed: starting cleanup", deletes the snapshot with force
 // (only the volumes already snapshotted) and throws the original error.
 void create_snapshot(Context& ctx, const CreateOptions& o);
@@ -52,13 +54,17 @@ void delete_snapshot(Context& ctx, const std::string& name, bool force);
 
 struct RollbackResult {
   bool started_from_vmstate = false;
+  bool started = false;  // plain start for `start` (a snapshot without RAM state)
 };
 
 // snapshot_rollback: checks (template, existence, every volume can roll back,
 // complete, unlocked) → stop the VM → lock: rollback → storage rollback of each
 // volume → the config of the snapshot becomes current (rules.h rollback_finish,
-// vmgenid := new_vmgenid) → start from the vmstate when the snapshot has one.
-RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const std::string& new_vmgenid);
+// vmgenid := new_vmgenid) → start from the vmstate when the snapshot has one,
+// else a plain start when `start` (rollback --start) and the VM is not running.
+// A failed start is thrown after the rollback completed (as in Proxmox).
+RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const std::string& new_vmgenid,
+                                 bool start = false);
 
 // has_feature('snapshot'): every non-CD volume of `section` supports snapshots.
 bool has_snapshot_feature(const config::Section& section, Backend& backend);

@@ -9,12 +9,6 @@
 
 namespace qmd::service::snapshots {
 
-namespace {
-[[noreturn]] void not_yet(const std::string& what) {
-  throw SnapshotError(what + " is not supported yet");
-}
-}  // namespace
-
 bool StorageBackend::volume_has_snapshot_feature(const std::string& volid) {
   try {
     const storage::VolumeId v = storage::parse_volume_id(volid);
@@ -55,16 +49,14 @@ void StorageBackend::snapshot_rollback(const std::string& volid, const std::stri
 
 void StorageBackend::free_volume(const std::string& volid) { storage_.free(volid); }
 
-VmStateInfo StorageBackend::save_vmstate(const config::ConfigFile&, const std::string&) {
-  not_yet("saving the RAM of a running VM");
-}
-void StorageBackend::guest_fsfreeze() { not_yet("freezing the guest file systems"); }
-void StorageBackend::guest_fsthaw() { not_yet("thawing the guest file systems"); }
-void StorageBackend::savevm_start(const std::string&) { not_yet("a snapshot of a running VM"); }
-void StorageBackend::savevm_end() { not_yet("a snapshot of a running VM"); }
-void StorageBackend::vm_stop() { not_yet("stopping the VM for a rollback"); }
+VmStateInfo StorageBackend::save_vmstate(const config::ConfigFile&, const std::string&) { throw SnapshotError(no_qemu_); }
+void StorageBackend::guest_fsfreeze() { throw SnapshotError(no_qemu_); }
+void StorageBackend::guest_fsthaw() { throw SnapshotError(no_qemu_); }
+void StorageBackend::savevm_start(const std::string&) { throw SnapshotError(no_qemu_); }
+void StorageBackend::savevm_end() { throw SnapshotError(no_qemu_); }
+void StorageBackend::vm_stop() { throw SnapshotError(no_qemu_); }
 void StorageBackend::vm_start(const std::string&, const std::string&, const std::string&) {
-  not_yet("starting the VM from the snapshot's saved RAM state");
+  throw SnapshotError(no_qemu_);
 }
 
 }  // namespace qmd::service::snapshots

@@ -1,9 +1,12 @@
-// The snapshot Backend of qmd: volumes through service/storage/Storage
-// (internal qcow2 snapshots via qemu-img). The QEMU side (savevm, fs-freeze,
-// stop/start for a rollback) is not wired to qmd's QMP yet: those methods throw
-// "<what> is not supported yet", so a running VM (vm_running() = its recorded
-// status) is refused before any disk is touched.
+// The snapshot Backend of a VM that no qmd runs: volumes through
+// service/storage/Storage (internal qcow2 snapshots via qemu-img). The QEMU
+// side (savevm, fs-freeze, stop/start for a rollback) needs qmd, which runs
+// the VM's QEMU: those methods throw the message given at construction (the
+// "qmd is not running" text), so a VM recorded as running is refused before any
+// disk is touched. live_backend.h extends it with qmd's runtime.
 #pragma once
+
+#include <string>
 
 #include "service/snapshots/backend.h"
 #include "service/storage/images.h"
@@ -12,7 +15,8 @@ namespace qmd::service::snapshots {
 
 class StorageBackend : public Backend {
  public:
-  StorageBackend(storage::Storage& storage, bool vm_running) : storage_(storage), running_(vm_running) {}
+  StorageBackend(storage::Storage& storage, bool vm_running, std::string no_qemu_message)
+      : storage_(storage), running_(vm_running), no_qemu_(std::move(no_qemu_message)) {}
 
   // qcow2 image volumes on a usable storage (storage/features.h); false for
   // anything else, host paths included.
@@ -40,9 +44,12 @@ class StorageBackend : public Backend {
   void vm_stop() override;
   void vm_start(const std::string& statefile, const std::string& forcemachine, const std::string& forcecpu) override;
 
- private:
+ protected:
   storage::Storage& storage_;
+
+ private:
   bool running_;
+  std::string no_qemu_;
 };
 
 }  // namespace qmd::service::snapshots

@@ -117,7 +117,9 @@ TEST_CASE("every refusal has Proxmox's message and changes nothing", "[snapshots
       {{"snapshot", "103", "s1"}, "VM is locked (backup)"},
       {{"snapshot", "999", "s1"}, "Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist"},
       {{"rollback", "100", "nope"}, "snapshot 'nope' does not exist"},
-      {{"rollback", "100", "s1", "--start"}, "rollback --start is not supported yet"},
+      {{"rollback", "100", "s1", "--start"},
+       "qmd is not running (no answer on " + v.qm.dir() + "/run/qmd.sock) - start it with 'systemctl start qmd' or "
+       "'qmd --data-dir " + v.qm.dir() + "'"},
       {{"rollback", "102", "st"}, "you can't rollback if vm is a template"},
       {{"rollback", "103", "st"}, "VM is locked (backup)"},
       {{"rollback", "104", "st"}, "unable to rollback to incomplete snapshot (snapstate = prepare)"},

@@ -1,0 +1,28 @@
+// Where the state volume of a snapshot with RAM goes (Proxmox's
+// find_vmstate_storage, spec §6.3).
+#include <catch2/catch.hpp>
+
+#include "config/reader.h"
+#include "service/snapshots/live_backend.h"
+#include "service/storage/storage_cfg.h"
+
+using qmd::service::snapshots::vmstate_storage;
+
+namespace {
+qmd::config::ConfigFile parse(const std::string& text) { return qmd::config::parse_config(text, 100, true).conf; }
+
+const qmd::storage::StorageConfig kStorages = qmd::storage::parse_storage_cfg(
+    "dir: fast\n\tpath /srv/fast\n\tcontent images\n\n"
+    "dir: nfs\n\tpath /srv/nfs\n\tcontent images\n\tshared 1\n",
+    "/var/lib/qmd");
+}  // namespace
+
+TEST_CASE("vmstate storage: vmstatestorage, else a shared storage of a disk, else a local one, else local") {
+  CHECK(vmstate_storage(parse("vmstatestorage: fast\nscsi0: nfs:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
+  CHECK(vmstate_storage(parse("scsi0: fast:100/vm-100-disk-0.qcow2\nscsi1: nfs:100/vm-100-disk-1.qcow2\n"),
+                        kStorages) == "nfs");
+  CHECK(vmstate_storage(parse("scsi0: fast:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
+  // CD-ROMs do not count; no disk at all: local.
+  CHECK(vmstate_storage(parse("ide2: nfs:iso/x.iso,media=cdrom\n"), kStorages) == "local");
+  CHECK(vmstate_storage(parse("memory: 512\n"), kStorages) == "local");
+}
