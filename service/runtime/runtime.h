@@ -28,6 +28,9 @@ class Runtime {
   // *pid = the pid waited for (0: not running, returned at once). timeout_s <= 0: forever.
   virtual OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) = 0;
   virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
+  // Live migration of a running VM to p.uri; *figures set on success (Supervisor::migrate).
+  // p.progress runs on qmd's loop thread.
+  virtual OpResult migrate(int64_t vmid, MigrateParams p, MigrateFigures* figures) = 0;
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.
