@@ -32,6 +32,14 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
     done({"VM " + std::to_string(vmid) + " not running", {}}, {});
     return;
   }
+  // QEMU pauses the source for the switch-over: not a "paused" transition to
+  // record. On failure it runs on, and its events count again.
+  vm->op_in_flight = true;
+  done = [this, vmid, done = std::move(done)](const OpResult& r, const MigrateFigures& f) {
+    if (!r.error.empty())
+      if (Vm* v = find(vmid)) v->op_in_flight = false;
+    done(r, f);
+  };
   auto params = std::make_shared<MigrateParams>(std::move(p));
   const int64_t bw = params->bwlimit_kib > 0 ? params->bwlimit_kib * 1024 : kUnlimitedBytesPerS;
   vm->qmp->execute("migrate-set-parameters", {{"max-bandwidth", bw}, {"downtime-limit", params->downtime_ms}}, 5000,

@@ -106,7 +106,8 @@ TEST_CASE("migrate online: the target QEMU dying mid-way keeps the VM running on
   ::kill(dst, SIGKILL);
   CHECK(wait_for(mig) == 255);
   const std::string err = read_file(c.a.dir() + "/mig.err");
-  CHECK(err.starts_with("migration aborted: migration failed"));
+  INFO(err);
+  CHECK(err.starts_with("migration aborted: migrat"));  // "migrate failed: …" or "migration failed: …"
   CHECK(alive(src));
   CHECK(c.a.qm({"status", "100"}).out == "status: running\n");
   auto v = nlohmann::json::parse(c.a.qm({"status", "100", "--verbose", "--output-format", "json"}).out);
@@ -115,7 +116,7 @@ TEST_CASE("migrate online: the target QEMU dying mid-way keeps the VM running on
   const auto evs = c.a.events(100);
   CHECK(of_type(evs, "vm.moved").empty());
   REQUIRE_FALSE(of_type(evs, "vm.operation.failed").empty());
-  CHECK(of_type(evs, "vm.operation.failed").back()["payload"]["error"].get<std::string>().starts_with("migration failed"));
+  CHECK(of_type(evs, "vm.operation.failed").back()["payload"]["error"] == err.substr(19, err.size() - 20));
   CHECK(c.a.qm({"config", "100"}).out.find("lock") == std::string::npos);
   CHECK(file_exists(c.a.conf_path("a", 100)));
   // It can go again once the target is back to normal.
