@@ -83,6 +83,14 @@ std::optional<VmState> ReadModel::checkpoint_before(int64_t vmid, int64_t max_se
   return std::nullopt;
 }
 
+std::vector<std::pair<int64_t, int64_t>> ReadModel::changed_since(int64_t seq) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  SQLite::Statement q(db_, "SELECT vmid, last_seq FROM vm WHERE last_seq > ? ORDER BY vmid");
+  q.bind(1, static_cast<int64_t>(seq));
+  while (q.executeStep()) out.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+  return out;
+}
+
 std::vector<std::pair<int64_t, int64_t>> ReadModel::dirty() {
   std::vector<std::pair<int64_t, int64_t>> out;
   SQLite::Statement q(db_, "SELECT vmid, seq FROM conf_dirty ORDER BY vmid");

@@ -35,6 +35,10 @@ class ReadModel {
   // Latest checkpoint of vmid with seq <= max_seq and recorded_at <= max_time.
   std::optional<VmState> checkpoint_before(int64_t vmid, int64_t max_seq, int64_t max_time);
 
+  // (vmid, last_seq) of every row whose last_seq > seq (another node's or
+  // process's changes, for a .conf tree following the shared log).
+  std::vector<std::pair<int64_t, int64_t>> changed_since(int64_t seq);
+
   // VMs whose .conf may be stale, with the seq at which they were marked.
   std::vector<std::pair<int64_t, int64_t>> dirty();
   // Clears the marks (each only if nothing newer was marked meanwhile), in one

@@ -8,6 +8,7 @@
 #include "events/sqlite_store.h"
 #include "export/materialize.h"
 #include "service/vm_flock.h"
+#include "export/tree_follow.h"
 
 namespace qmd::service {
 
@@ -60,7 +61,17 @@ storage::Storage& App::storage() {
 }
 
 void App::sync_conf_files() {
-  const int n = exporting::sync_dirty(*model_, tree_);
+  int n = exporting::sync_dirty(*model_, tree_);
+  // Other nodes sharing the log (and other processes) clear marks this tree
+  // never saw: catch up from this tree's own cursor.
+  // Only a database outside the data directory can be shared that way.
+  if (env_.db_path != env_.data_dir + "/qmd.db") {
+    const int64_t head = store_->head_seq();  // read first: later appends are caught next time
+    if (head > followed_seq_) {
+      n += exporting::follow_log(*model_, tree_, env_.data_dir + "/.conf-tree-seq");
+      followed_seq_ = head;
+    }
+  }
   if (n > 0) spdlog::debug("rendered {} .conf file(s)", n);
 }
 

@@ -48,7 +48,8 @@ class App {
   // of the socket peer, command as typed, correlation id).
   events::Meta meta_for(const Request& req) const;
 
-  // Renders every .conf whose VM changed (cheap when nothing is dirty).
+  // Renders every .conf whose VM changed (cheap when nothing is dirty), also
+  // the changes other nodes sharing the database made (export/tree_follow.h).
   void sync_conf_files();
 
  private:
@@ -59,6 +60,7 @@ class App {
   std::unique_ptr<projections::Projector> projector_;
   exporting::ConfTree tree_;
   std::unique_ptr<storage::Storage> storage_;
+  int64_t followed_seq_ = -1;  // head of the log when the tree last followed it
 };
 
 }  // namespace qmd::service

@@ -4,6 +4,7 @@
 
 #include "config/config_error.h"
 #include "events/store.h"
+#include "service/cluster/forward.h"
 #include "service/commands/registry.h"
 
 namespace qmd::service {
@@ -25,6 +26,7 @@ Reply dispatch(App* app, const Request& req) {
   try {
     if (verb->run_offline != nullptr) return verb->run_offline(req);
     if (app == nullptr) return Reply::fail("internal error: 'qm " + req.verb + "' needs the database");
+    if (auto forwarded = cluster::forward_to_owner(*app, req)) return *forwarded;
     return verb->run(*app, req);
   } catch (const CommandError& e) {
     return Reply::fail(e.what(), e.exit_code());

@@ -14,6 +14,18 @@ namespace qmd::service {
 
 std::string qmd_socket_path(const std::string& data_dir) { return data_dir + "/run/qmd.sock"; }
 
+bool qmd_listening(const std::string& socket_path) {
+  sockaddr_un addr{};
+  if (socket_path.size() >= sizeof addr.sun_path) return false;
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
 std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& req) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof addr.sun_path) return std::nullopt;

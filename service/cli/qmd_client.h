@@ -12,6 +12,9 @@ namespace qmd::service {
 // The socket of the qmd serving data_dir: <data_dir>/run/qmd.sock.
 std::string qmd_socket_path(const std::string& data_dir);
 
+// True when something accepts connections on socket_path (a qmd is there).
+bool qmd_listening(const std::string& socket_path);
+
 // Sends req to the qmd listening on socket_path and waits for its reply
 // (as long as the command takes: `qm wait` without timeout waits forever).
 // nullopt when no qmd answers there (no socket, connection refused), so the

@@ -17,7 +17,7 @@ namespace {
 nlohmann::json event_json(const events::Event& e) {
   return {{"seq", e.seq},         {"stream", e.stream},           {"version", e.version},
           {"type", e.type},       {"schema", e.schema},           {"time", format_time_ms(e.recorded_at)},
-          {"recorded_at", e.recorded_at}, {"user", e.meta.value("user", "")},
+          {"recorded_at", e.recorded_at}, {"user", e.meta.value("user", "")}, {"node", e.meta.value("node", "")},
           {"uid", e.meta.value("uid", int64_t{-1})}, {"command", e.meta.value("command", "")},
           {"correlation_id", e.meta.value("correlation_id", "")}, {"summary", summarize_event(e)},
           {"payload", e.payload}, {"event_id", e.event_id}, {"hash", e.hash}};

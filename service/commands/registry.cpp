@@ -2,6 +2,7 @@
 
 #include "service/commands/clone.h"
 #include "service/commands/history.h"
+#include "service/commands/migrate.h"
 #include "service/commands/showcmd.h"
 #include "service/commands/delsnapshot.h"
 #include "service/commands/listsnapshot.h"
@@ -86,6 +87,10 @@ const std::vector<VerbSpec>& all_verbs() {
       {"template", {}, {"vmid"}, {{"disk", V}}, false, "qm template <vmid> [--disk KEY]", run_template},
       {"disk resize", {"resize"}, {"vmid", "disk", "size"}, {{"digest", V}, {"skiplock", F}}, false,
        "qm disk resize <vmid> <disk> <size> [OPTIONS]", run_resize},
+      {"migrate", {}, {"vmid", "target"},
+       {{"online", F}, {"force", F}, {"with-local-disks", F}, {"bwlimit", V}, {"targetstorage", V},
+        {"migration_type", V}, {"migration_network", V}, {"with-conntrack-state", F}},
+       false, "qm migrate <vmid> <target> [OPTIONS]", run_migrate},
   };
   return verbs;
 }

@@ -6,6 +6,7 @@
 #include "config/update.h"
 #include "projections/vm_events.h"
 #include "service/commands/common.h"
+#include "service/commands/migrate_incoming.h"
 #include "service/qemu/cmdline.h"
 #include "service/runtime/verb_support.h"
 
@@ -41,6 +42,27 @@ config::UpdateOutcome apply_pending_for_start(App& app, const Request& req, int6
 
 }  // namespace
 
+std::vector<std::string> command_line_for_start(App& app, const config::ConfigFile& conf, int64_t vmid,
+                                                const SavedState* state) {
+  qemu::CmdlineContext ctx;
+  ctx.vmid = vmid;
+  ctx.run_dir = app.env().run_dir();
+  ctx.volume_path = [&app](const std::string& volid) {
+    return volid.starts_with("/") ? volid : app.storage().path_of(volid);
+  };
+  ctx.host = qemu::detect_host_caps();
+  ctx.for_start = true;
+  if (state != nullptr) {
+    if (!state->forcemachine.empty()) ctx.forcemachine = state->forcemachine;
+    if (!state->forcecpu.empty()) ctx.forcecpu = state->forcecpu;
+  }
+  try {
+    return qemu::build_command_line(conf, ctx);
+  } catch (const qemu::CmdlineError& e) {
+    throw CommandError(e.what());
+  }
+}
+
 Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s,
                const SavedState* state) {
   auto& rt = runtime::require_runtime(app);
@@ -64,27 +86,11 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
     }
   }
 
-  qemu::CmdlineContext ctx;
-  ctx.vmid = vmid;
-  ctx.run_dir = app.env().run_dir();
-  ctx.volume_path = [&app](const std::string& volid) {
-    return volid.starts_with("/") ? volid : app.storage().path_of(volid);
-  };
-  ctx.host = qemu::detect_host_caps();
-  ctx.for_start = true;
   runtime::StartParams p;
   p.vmid = vmid;
+  p.argv = command_line_for_start(app, o.conf, vmid, state);
   if (state != nullptr) {
-    if (!state->forcemachine.empty()) ctx.forcemachine = state->forcemachine;
-    if (!state->forcecpu.empty()) ctx.forcecpu = state->forcecpu;
     p.incoming_state = app.storage().path_of(state->statefile);
-  }
-  try {
-    p.argv = qemu::build_command_line(o.conf, ctx);
-  } catch (const qemu::CmdlineError& e) {
-    throw CommandError(e.what());
-  }
-  if (state != nullptr) {
     p.argv.push_back("-incoming");
     p.argv.push_back("defer");
   }
@@ -99,6 +105,7 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
 
 Reply run_start(App& app, const Request& req) {
   const int64_t vmid = parse_vmid(req.args.at(0));
+  if (req.has("migratedfrom")) return start_incoming(app, req, vmid);  // the target of a live migration
   const bool skiplock = runtime::skiplock_option(app, req);
   std::optional<int> timeout;
   if (req.has("timeout")) timeout = static_cast<int>(int_option(req, "timeout", 30, 0));

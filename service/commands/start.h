@@ -5,6 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "config/config_file.h"
 
 #include "service/app.h"
 #include "service/request.h"
@@ -27,5 +30,11 @@ struct SavedState {
 // timeout_s: until QMP answers (nullopt: max(30, memory GiB)).
 Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::optional<int> timeout_s,
                const SavedState* state = nullptr);
+
+// The QEMU command line that starts `conf` as vmid on this node (volumes
+// resolved on this node's storages). Throws CommandError for a config QEMU
+// cannot run.
+std::vector<std::string> command_line_for_start(App& app, const config::ConfigFile& conf, int64_t vmid,
+                                                const SavedState* state = nullptr);
 
 }  // namespace qmd::service

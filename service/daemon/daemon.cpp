@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <uv.h>
@@ -15,6 +16,8 @@
 
 #include "service/app.h"
 #include "service/autoballoon/autoballoon_service.h"
+#include "service/cluster/nodes.h"
+#include "service/daemon/tree_follower.h"
 #include "service/qemu/cmdline.h"
 #include "service/daemon/loop_post.h"
 #include "service/daemon/request_runner.h"
@@ -27,9 +30,13 @@ namespace qmd::service::daemon {
 
 namespace {
 
-// VMs of this node that the log says are running or paused.
-std::map<int64_t, std::string> recorded_running(const Environment& env) {
+// Registers this node in the shared log (cluster/nodes.h); returns the VMs of
+// this node that the log says are running or paused.
+std::map<int64_t, std::string> register_and_read_running(const Environment& env) {
   App app(env);
+  Request req;
+  req.command_line = "qmd";
+  cluster::register_node(app.store(), cluster::node_of(env), app.meta_for(req));
   std::map<int64_t, std::string> out;
   for (const auto& s : app.model().list(env.node))
     if (s.status != "stopped") out[s.vmid] = s.status;
@@ -57,7 +64,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
     std::map<int64_t, std::string> recorded;
     try {
       recorder = std::make_unique<runtime::Recorder>(env);
-      recorded = recorded_running(env);
+      recorded = register_and_read_running(env);
     } catch (const std::exception& e) {
       spdlog::critical("cannot open the database {}: {}", env.db_path, e.what());
       uv_loop_close(&loop);
@@ -77,6 +84,10 @@ int run_daemon(const Environment& env, std::function<void()> listening,
         std::make_unique<autoballoon::MeminfoFile>(autoballoon.meminfo), autoballoon, balloon_req);
     runtime::install_runtime(&bridge);
     RequestRunner runner(env, post);
+    // A database outside the data directory may be shared with other nodes:
+    // follow what they append into this node's .conf tree.
+    std::optional<TreeFollower> follower;
+    if (env.db_path != env.data_dir + "/qmd.db") follower.emplace(env, 200);
     SocketServer server(&loop, sock, [&runner](Request req, SocketServer::Respond respond) {
       runner.run(std::move(req), std::move(respond));
     });

@@ -90,6 +90,18 @@ runtime::OpResult RuntimeBridge::wait(int64_t vmid, int timeout_s, int64_t* pid)
 runtime::OpResult RuntimeBridge::set_balloon(int64_t vmid, int64_t bytes) {
   return call([=](runtime::Supervisor& s, auto done) { s.set_balloon(vmid, bytes, done); });
 }
+runtime::OpResult RuntimeBridge::migrate(int64_t vmid, runtime::MigrateParams p, runtime::MigrateFigures* figures) {
+  auto out = std::make_shared<runtime::MigrateFigures>();
+  auto r = call([out, vmid, p = std::move(p)](runtime::Supervisor& s, auto done) mutable {
+    s.migrate(vmid, std::move(p), [out, done](const runtime::OpResult& r, const runtime::MigrateFigures& f) {
+      *out = f;
+      done(r);
+    });
+  });
+  *figures = *out;
+  return r;
+}
+
 runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   auto out = std::make_shared<runtime::LiveStatus>();
   auto r = call([=](runtime::Supervisor& s, auto done) {

@@ -32,6 +32,7 @@ class RuntimeBridge : public runtime::Runtime {
   runtime::QmpReply qmp(int64_t vmid, const std::string& command, const nlohmann::json& args, int timeout_ms) override;
   runtime::OpResult snapshot_hold(int64_t vmid, bool hold) override;
   runtime::OpResult save_state(int64_t vmid, const std::string& uri, int timeout_s) override;
+  runtime::OpResult migrate(int64_t vmid, runtime::MigrateParams p, runtime::MigrateFigures* figures) override;
 
  private:
   using Op = std::function<void(runtime::Supervisor&, std::function<void(const runtime::OpResult&)>)>;

@@ -69,6 +69,12 @@ void Recorder::commit(const Item& item) {
         spdlog::warn("VM {}: not recording '{}' ({}): the VM no longer exists", c.vmid, c.status, c.cause);
         return;
       }
+      if (s.node != app_->env().node) {
+        // Each node records only its own VMs: the incoming side of a live
+        // migration, and the source's QEMU quitting after the hand-over.
+        spdlog::info("VM {}: not recording '{}' ({}): the VM belongs to node {}", c.vmid, c.status, c.cause, s.node);
+        return;
+      }
       app_->commit(c.vmid, s.version, {status_event(c)}, item.req);
     });
     spdlog::info("VM {}: {} (pid {}) - {}{}", c.vmid, c.status, c.pid, c.cause, c.detail.empty() ? "" : ": " + c.detail);

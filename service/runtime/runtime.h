@@ -34,6 +34,9 @@ class Runtime {
   virtual QmpReply qmp(int64_t vmid, const std::string& command, const nlohmann::json& args, int timeout_ms) = 0;
   virtual OpResult snapshot_hold(int64_t vmid, bool hold) = 0;
   virtual OpResult save_state(int64_t vmid, const std::string& uri, int timeout_s) = 0;
+  // Live migration of a running VM to p.uri; *figures set on success (Supervisor::migrate).
+  // p.progress runs on qmd's loop thread.
+  virtual OpResult migrate(int64_t vmid, MigrateParams p, MigrateFigures* figures) = 0;
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/request.h"
+#include "service/runtime/loop_timer.h"
 #include "service/runtime/recorder.h"
 
 namespace qmd::qemu {
@@ -71,6 +72,24 @@ struct LiveStatus {
   nlohmann::json qemu_version;        // the greeting's version.qemu (null if unknown)
 };
 
+// A live migration driven from the source (Supervisor::migrate).
+struct MigrateParams {
+  std::string uri;            // where the target QEMU listens: "tcp:127.0.0.1:PORT"
+  int64_t bwlimit_kib = 0;    // KiB/s; 0 = no limit
+  int64_t downtime_ms = 100;  // allowed switch-over pause (Proxmox's migrate_downtime default 0.1 s)
+  // query-migrate's answer while active (loop thread).
+  std::function<void(const nlohmann::json& info)> progress;
+};
+
+// query-migrate's figures of a completed migration.
+struct MigrateFigures {
+  int64_t total_time_ms = 0;
+  int64_t downtime_ms = 0;
+  int64_t setup_time_ms = 0;
+  int64_t transferred_bytes = 0;  // ram.transferred
+  int64_t ram_total_bytes = 0;
+};
+
 class Supervisor {
  public:
   using Done = std::function<void(const OpResult&)>;
@@ -90,6 +109,11 @@ class Supervisor {
   void reset(int64_t vmid, Request req, Done done);
   void suspend(int64_t vmid, Request req, Done done);
   void resume(int64_t vmid, Request req, Done done);
+  // Sends the VM's state to p.uri (QMP migrate) and follows query-migrate
+  // every 20 ms until it completes (the source QEMU is then paused in
+  // postmigrate: the caller quits it with stop()) or fails ("migration failed:
+  // <QEMU's error-desc>"; QEMU keeps the VM running here). Records nothing.
+  void migrate(int64_t vmid, MigrateParams p, std::function<void(const OpResult&, const MigrateFigures&)> done);
   // waiting(pid) is called first (pid 0: not running, done follows at once);
   // timeout_s <= 0 waits forever.
   void wait(int64_t vmid, int timeout_s, std::function<void(int64_t pid)> waiting, Done done);
@@ -152,6 +176,8 @@ class Supervisor {
   void load_state(int64_t vmid, std::function<void()> loaded);
   void finish_start(int64_t vmid);
   void settle_after_save(int64_t vmid, std::function<void()> settled);
+  void poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
+                      std::function<void(const OpResult&, const MigrateFigures&)> done);
   void pause_or_continue(Vm& vm, const char* command, const char* status, std::string cause, Request req, Done done);
 
   uv_loop_t* loop_;
@@ -160,6 +186,7 @@ class Supervisor {
   std::function<void(std::function<void()>)> post_;
   Request system_req_;
   std::map<int64_t, std::unique_ptr<Vm>> vms_;
+  std::map<int64_t, std::unique_ptr<LoopTimer>> migrate_polls_;  // vmid -> next query-migrate
   uint64_t next_waiter_ = 1;
 };
 

@@ -104,6 +104,15 @@ class Storage {
                          int target_vmid, const std::string& fmt,
                          const ProgressCallback& progress = {}, const std::string& snap = "");
 
+  // Copies the image file at source_path byte for byte (internal snapshots
+  // included) as exactly `volid` on this storage, fsynced — the receiving end
+  // of an offline migration between nodes. progress gets percentages 0..100.
+  // Throws "disk image '<path>' already exists" when the volume exists here;
+  // a failed copy leaves nothing behind. Linked clones are refused ("can't
+  // migrate '<volid>' as it's a clone of '<base>'").
+  void receive_copy(const std::string& volid, const std::string& source_path,
+                    const ProgressCallback& progress = {});
+
   // A linked clone (on the same storage) whose backing file is this base
   // image, nullopt when none. Reads qcow2 headers, so running VMs' images count.
   std::optional<std::string> volume_in_use_by_linked_clone(const std::string& base_volid) const;

@@ -1,0 +1,231 @@
+#include "service/commands/migrate.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config/delta.h"
+#include "events/ids.h"
+#include "projections/vm_events.h"
+#include "service/cli/qmd_client.h"
+#include "service/cluster/nodes.h"
+#include "service/commands/clone_plan.h"
+#include "service/commands/common.h"
+#include "service/commands/migrate_incoming.h"
+#include "service/commands/migrate_rules.h"
+#include "service/runtime/pidfile.h"
+#include "service/runtime/status_change.h"
+#include "service/runtime/verb_support.h"
+#include "service/storage/images.h"
+
+namespace qmd::service {
+
+namespace {
+
+namespace t = projections::event_type;
+
+std::string duration_text(std::chrono::steady_clock::duration d) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  return fmt::format("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+}
+
+// One migration in progress: the operation's events, committed as it goes.
+struct Run {
+  Run(App& a, const Request& rq, const MigrateParams& pp, const cluster::NodeInfo& tg)
+      : app(a), req(rq), p(pp), target(tg) {}
+  App& app;
+  const Request& req;
+  const MigrateParams& p;
+  const cluster::NodeInfo& target;
+  std::string op_id = events::new_uuid();
+  int64_t version = 0;
+  config::ConfigFile conf;  // with `lock: migrate`
+  std::string out;
+
+  void commit(std::vector<events::NewEvent> evs) { version = app.commit(p.vmid, version, evs, req).stream_version; }
+  void step(const std::string& what, nlohmann::json detail) {
+    commit({{t::kOperationStep, 1, {{"op_id", op_id}, {"step", what}, {"detail", std::move(detail)}}, {}}});
+  }
+  events::NewEvent completed() const {
+    config::ConfigFile done = conf;
+    done.main.erase("lock");
+    return {t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", projections::delta_to_json(config::diff(conf, done))}}, {}};
+  }
+  nlohmann::json moved() const { return {{"from", app.env().node}, {"to", p.target}}; }
+};
+
+// Offline: copy the local disks, hand over, free the source copies.
+void migrate_offline(Run& r, const std::vector<std::string>& copy, storage::Storage& target_storage,
+                     std::vector<std::string>& copied) {
+  for (const auto& volid : copy) {
+    r.out += "copying local disk '" + volid + "' to node '" + r.p.target + "'\n";
+    storage::ProgressCallback progress;
+    if (::isatty(STDERR_FILENO)) {
+      progress = [&](double percent) { std::fprintf(stderr, "%s: %.0f%%\n", volid.c_str(), percent); };
+    }
+    target_storage.receive_copy(volid, r.app.storage().path_of(volid), progress);
+    copied.push_back(volid);
+    r.step("copied " + volid + " to node " + r.p.target, {{"volid", volid}});
+  }
+  r.commit({{t::kMoved, 1, r.moved(), {}}, r.completed()});
+}
+
+// Stops the incoming QEMU on the target after a failure (best effort).
+void abort_incoming(const Run& r) {
+  Request stop;
+  stop.verb = "stop";
+  stop.args = {std::to_string(r.p.vmid)};
+  stop.options = {{"migratedfrom", r.app.env().node}, {"timeout", "5"}};
+  stop.command_line = "qm stop " + stop.args[0] + " --migratedfrom " + r.app.env().node;
+  stop.correlation_id = r.req.correlation_id;
+  try {
+    auto reply = send_to_qmd(r.target.socket, stop);
+    if (reply && reply->exit_code == 0) return;
+    spdlog::warn("VM {}: could not stop the incoming QEMU on node {}: {}", r.p.vmid, r.p.target,
+                 reply ? reply->err : "qmd not answering");
+  } catch (const std::exception& e) {
+    spdlog::warn("VM {}: could not stop the incoming QEMU on node {}: {}", r.p.vmid, r.p.target, e.what());
+  }
+  // The target qmd is gone: its QEMU must not linger with the VM's disks open.
+  const std::string pidfile = r.target.data_dir + "/run/" + std::to_string(r.p.vmid) + ".pid";
+  if (auto pid = runtime::read_pidfile(pidfile)) ::kill(*pid, SIGKILL);
+}
+
+// Online: start the target, send the state, hand over, quit the source QEMU.
+void migrate_online(Run& r, runtime::Runtime& rt) {
+  Request start;
+  start.verb = "start";
+  start.args = {std::to_string(r.p.vmid)};
+  start.options = {{"migratedfrom", r.app.env().node}, {"stateuri", "tcp"}};
+  start.command_line = "qm start " + start.args[0] + " --migratedfrom " + r.app.env().node + " --stateuri tcp";
+  start.correlation_id = r.req.correlation_id;
+  auto reply = send_to_qmd(r.target.socket, start);
+  if (!reply) throw std::runtime_error("target node '" + r.p.target + "' is not online (no qmd answers on " + r.target.socket + ")");
+  std::string err = reply->err;
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  if (reply->exit_code != 0) throw std::runtime_error("start of VM " + start.args[0] + " on node '" + r.p.target + "' failed: " + err);
+  const std::string uri = incoming_uri_of(reply->out);
+  r.out += "start remote VM: " + uri + "\n";
+  try {
+    r.step("target QEMU listening on " + uri, {{"uri", uri}});
+    runtime::MigrateParams mp;
+    mp.uri = uri;
+    mp.bwlimit_kib = r.p.bwlimit_kib;
+    auto lines = std::make_shared<std::vector<std::string>>();
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    mp.progress = [lines, last](const nlohmann::json& info) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - *last < std::chrono::seconds(1)) return;
+      *last = now;
+      const auto ram = info.value("ram", nlohmann::json::object());
+      lines->push_back(fmt::format("migration active, transferred {} of {} VM-state, remaining {}, dirty rate {} pages/s",
+                                   render_bytes(ram.value("transferred", uint64_t{0}), 1),
+                                   render_bytes(ram.value("total", uint64_t{0}), 1),
+                                   render_bytes(ram.value("remaining", uint64_t{0}), 1),
+                                   ram.value("dirty-pages-rate", uint64_t{0})));
+    };
+    runtime::MigrateFigures f;
+    const auto res = rt.migrate(r.p.vmid, std::move(mp), &f);
+    for (const auto& l : *lines) r.out += l + "\n";
+    if (!res.error.empty()) throw std::runtime_error(res.error);
+    const std::string pidfile = r.target.data_dir + "/run/" + std::to_string(r.p.vmid) + ".pid";
+    const int64_t pid = runtime::read_pidfile(pidfile).value_or(0);
+    nlohmann::json moved = r.moved();
+    moved["pid"] = pid;
+    moved["online"] = true;
+    moved["total_time_ms"] = f.total_time_ms;
+    moved["downtime_ms"] = f.downtime_ms;
+    moved["transferred_bytes"] = f.transferred_bytes;
+    runtime::StatusChange running{r.p.vmid, "running", pid, "migrated from " + r.app.env().node, ""};
+    r.commit({{t::kMoved, 1, moved, {}}, runtime::status_event(running), r.completed()});
+    const double secs = std::max<int64_t>(f.total_time_ms, 1) / 1000.0;
+    r.out += fmt::format("average migration speed: {}/s - downtime {} ms\n",
+                         render_bytes(static_cast<uint64_t>(f.transferred_bytes / secs), 1), f.downtime_ms);
+  } catch (...) {
+    abort_incoming(r);
+    throw;
+  }
+  // The state lives on the target now; the paused source QEMU only has to go.
+  const auto stop = rt.stop(r.p.vmid, 10, r.req);
+  if (!stop.error.empty()) spdlog::warn("VM {}: source QEMU after the migration: {}", r.p.vmid, stop.error);
+}
+
+}  // namespace
+
+Reply run_migrate(App& app, const Request& req) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const MigrateParams p = parse_migrate_params(req, app.env().node);
+  const auto target = cluster::find_node(app.store(), p.target);
+  if (!target) throw CommandError("no such cluster node '" + p.target + "'");
+  runtime::Runtime* rt = runtime::installed_runtime();
+  storage::Storage target_storage = storage::Storage::open(target->data_dir);
+
+  Run r(app, req, p, *target);
+  MigratePlan plan;
+  retry_on_conflict([&] {
+    const auto s = load_existing(app, p.vmid);
+    bool running = s.status != "stopped";
+    if (rt != nullptr) running = rt->status(p.vmid, false).status == "running";
+    plan = plan_migrate(s, p, running, app.storage().config(), target_storage.config());
+    if (plan.online && rt == nullptr) runtime::require_runtime(app);  // says qmd is not running
+    if (!qmd_listening(target->socket))
+      throw CommandError("target node '" + p.target + "' is not online (no qmd answers on " + target->socket + ")");
+    r.conf = s.conf;
+    r.conf.main["lock"] = "migrate";
+    nlohmann::json started = {{"op", "migrate"},
+                              {"op_id", r.op_id},
+                              {"detail", {{"target", p.target}, {"online", plan.online}, {"copy", plan.copy}}},
+                              {"delta", projections::delta_to_json(config::diff(s.conf, r.conf))}};
+    r.version = s.version;
+    r.commit({{t::kOperationStarted, 1, started, {}}});
+  });
+  r.out += "starting migration of VM " + std::to_string(p.vmid) + " to node '" + p.target + "' (" + target->address + ")\n";
+
+  std::vector<std::string> copied;
+  try {
+    if (plan.online) {
+      migrate_online(r, *rt);
+    } else {
+      migrate_offline(r, plan.copy, target_storage, copied);
+    }
+  } catch (const std::exception& e) {
+    const std::string why = e.what();
+    for (const auto& v : copied) {
+      try {
+        target_storage.free(v);
+      } catch (const std::exception& fe) {
+        spdlog::warn("migrate: could not free {} on node {}: {}", v, p.target, fe.what());
+      }
+    }
+    config::ConfigFile unlocked = r.conf;
+    unlocked.main.erase("lock");
+    try {
+      r.commit({{t::kOperationFailed, 1,
+                 {{"op_id", r.op_id}, {"error", why}, {"delta", projections::delta_to_json(config::diff(r.conf, unlocked))}},
+                 {}}});
+    } catch (const std::exception& ce) {
+      spdlog::warn("migrate: could not record the failure of VM {}: {}", p.vmid, ce.what());
+    }
+    Reply fail = Reply::fail("migration aborted: " + why);
+    fail.out = r.out;
+    fail.err = plan.warnings + fail.err;
+    return fail;
+  }
+  std::string warnings = plan.warnings;
+  for (const auto& v : plan.copy) {
+    try {
+      app.storage().free(v);
+    } catch (const std::exception& e) {
+      warnings += "could not free volume '" + v + "' on the source: " + e.what() + "\n";
+    }
+  }
+  r.out += "migration finished successfully (duration " + duration_text(std::chrono::steady_clock::now() - t0) + ")\n";
+  return Reply{0, r.out, warnings};
+}
+
+}  // namespace qmd::service
