@@ -99,4 +99,16 @@ runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   return *out;
 }
 
+std::vector<runtime::LiveStatus> RuntimeBridge::statuses(const std::vector<int64_t>& vmids, bool full) {
+  auto out = std::make_shared<std::vector<runtime::LiveStatus>>();
+  auto r = call([=](runtime::Supervisor& s, auto done) {
+    s.statuses(vmids, full, [out, done](std::vector<runtime::LiveStatus> st) {
+      *out = std::move(st);
+      done({});
+    });
+  });
+  if (!r.error.empty()) throw std::runtime_error(r.error);
+  return *out;
+}
+
 }  // namespace qmd::service::daemon

@@ -28,6 +28,7 @@ class RuntimeBridge : public runtime::Runtime {
   runtime::OpResult resume(int64_t vmid, const Request& req) override;
   runtime::OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) override;
   runtime::LiveStatus status(int64_t vmid, bool verbose) override;
+  std::vector<runtime::LiveStatus> statuses(const std::vector<int64_t>& vmids, bool full) override;
 
  private:
   using Op = std::function<void(runtime::Supervisor&, std::function<void(const runtime::OpResult&)>)>;

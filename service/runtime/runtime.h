@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "service/request.h"
 #include "service/runtime/supervisor.h"
@@ -28,6 +29,9 @@ class Runtime {
   // *pid = the pid waited for (0: not running, returned at once). timeout_s <= 0: forever.
   virtual OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) = 0;
   virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
+  // The live status of each of vmids, in that order (`qm list`); full: asks
+  // each running VM's QMP for its status. The default asks status() per VM.
+  virtual std::vector<LiveStatus> statuses(const std::vector<int64_t>& vmids, bool full);
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.

@@ -33,6 +33,10 @@
 #include "service/request.h"
 #include "service/runtime/recorder.h"
 
+namespace qmd::qemu {
+class QmpClient;
+}
+
 namespace qmd::service::runtime {
 
 struct OpResult {
@@ -80,6 +84,10 @@ class Supervisor {
   // timeout_s <= 0 waits forever.
   void wait(int64_t vmid, int timeout_s, std::function<void(int64_t pid)> waiting, Done done);
   void status(int64_t vmid, bool verbose, std::function<void(const LiveStatus&)> done);
+  // The live status of each of vmids, in that order (`qm list`): without
+  // `full` from what the supervisor tracks (no QMP round trip); with `full`
+  // each running VM's QMP query-status. done is called exactly once.
+  void statuses(std::vector<int64_t> vmids, bool full, std::function<void(std::vector<LiveStatus>)> done);
 
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM
@@ -99,6 +107,8 @@ class Supervisor {
  private:
   Vm* find(int64_t vmid);
   void attach_qmp(Vm& vm, int connect_timeout_ms, std::function<void(bool ok)> ready);
+  // The end of a start: `status` recorded, then the start's done.
+  void started(Vm& vm, const std::string& status);
   void on_qmp_event(int64_t vmid, const std::string& name, const nlohmann::json& data);
   void on_exit(int64_t vmid, bool status_known, int exit_code, int signal);
   void record(Vm& vm, const std::string& status, const std::string& cause, const Request& req,
@@ -108,6 +118,9 @@ class Supervisor {
   uint64_t add_waiter(Vm& vm, std::function<void()> on_gone);
   void escalate(int64_t vmid, uint64_t waiter, const Request& req, std::string* warnings_sink);
   void signal_vm(Vm& vm, int sig);
+  // Ends a QMP client whose VM is gone: its pending commands still get their
+  // (failed) callbacks, then it is freed.
+  static void retire(std::unique_ptr<qemu::QmpClient> qmp);
   void pause_or_continue(Vm& vm, const char* command, const char* status, std::string cause, Request req, Done done);
 
   uv_loop_t* loop_;
