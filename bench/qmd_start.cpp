@@ -35,16 +35,15 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 
 std::string g_dir;
 
-pid_t spawn(const std::vector<std::string>& argv, bool quiet = true) {
+// stdout to /dev/null, stderr to /dev/null or appended to `err_path`.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& err_path = "/dev/null") {
   std::vector<char*> a;
   for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
   a.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  if (quiet) {
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  }
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   pid_t pid = 0;
   if (posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&fa);
@@ -133,6 +132,21 @@ bool wait_capabilities(const std::string& path, int timeout_ms) {
   }
   return false;
 }
+// From qmd's log: "VM <vmid>: start done in X ms (QMP ready at Y ms)" —
+// the time qmd's supervisor took from spawning QEMU to the recorded event.
+std::vector<std::pair<double, double>> start_timings(const std::string& log, int vmid) {
+  std::vector<std::pair<double, double>> out;
+  std::istringstream in(slurp(log));
+  const std::string key = "VM " + std::to_string(vmid) + ": start done in ";
+  for (std::string l; std::getline(in, l);) {
+    const auto at = l.find(key);
+    if (at == std::string::npos) continue;
+    const double done = std::atof(l.c_str() + at + key.size());
+    const auto r = l.find("QMP ready at ", at);
+    out.emplace_back(done, r == std::string::npos ? 0 : std::atof(l.c_str() + r + 13));
+  }
+  return out;
+}
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -152,7 +166,8 @@ int main(int argc, char** argv) {
   ::setenv("QMD_DATA_DIR", g_dir.c_str(), 1);
   ::setenv("QMD_NODE", "pve1", 1);
   ::setenv("QMD_ACCEL", "tcg", 1);
-  const pid_t qmd = spawn({std::string(QMD_BINARY_DIR) + "/qmd", "--foreground", "--log-level", "warn"});
+  const std::string qmd_log = g_dir + "/qmd.log";
+  const pid_t qmd = spawn({std::string(QMD_BINARY_DIR) + "/qmd", "--foreground", "--log-level", "info"}, qmd_log);
   for (int i = 0; i < 2000; ++i) {
     int fd;
     if (connect_unix(g_dir + "/run/qmd.sock", fd)) {
@@ -209,9 +224,13 @@ int main(int argc, char** argv) {
       }
     }
   }
+  std::vector<double> sup_done, sup_ready;
+  for (const auto& [done, ready] : start_timings(qmd_log, 100)) sup_done.push_back(done), sup_ready.push_back(ready);
   print({{"bench", "qm_start_until_qmp_ready"},
          {"rounds", via_qmd.size()},
          {"qm_start_ms_median", median(via_qmd)},
+         {"qmd_spawn_to_qmp_ready_ms_median", median(sup_ready)},
+         {"qmd_spawn_to_recorded_ms_median", median(sup_done)},
          {"bare_qemu_greeting_ms_median", median(floor)},
          {"ratio", median(via_qmd) / median(floor)},
          {"target_ratio_max", 1.15},
@@ -229,17 +248,27 @@ int main(int argc, char** argv) {
   for (pid_t p : starters) ok += wait_pid(p) == 0;
   const double total = ms_since(t0);
   const long rss_running = rss_kb(qmd);
+  std::vector<pid_t> vm_pids;
+  for (int i = 0; i < parallel; ++i) vm_pids.push_back(pid_of(1000 + i));
+  const auto t1 = Clock::now();
+  std::vector<pid_t> stoppers;
+  for (int i = 0; i < parallel; ++i)
+    stoppers.push_back(spawn({std::string(QMD_BINARY_DIR) + "/qm", "stop", std::to_string(1000 + i), "--timeout", "30"}));
+  int stopped_ok = 0;
+  for (pid_t p : stoppers) stopped_ok += wait_pid(p) == 0;
+  const double stop_total = ms_since(t1);
+  int left = 0;
+  for (pid_t p : vm_pids) left += p > 0 && ::kill(p, 0) == 0 && slurp("/proc/" + std::to_string(p) + "/stat").find(") Z") == std::string::npos;
   print({{"bench", "parallel_start"},
          {"vms", parallel},
          {"ready", ok},
          {"total_ms", total},
          {"per_vm_ms", total / parallel},
          {"qmd_rss_kb_before", rss_before},
-         {"qmd_rss_kb_with_all_running", rss_running}});
-  std::vector<pid_t> stoppers;
-  for (int i = 0; i < parallel; ++i)
-    stoppers.push_back(spawn({std::string(QMD_BINARY_DIR) + "/qm", "stop", std::to_string(1000 + i), "--timeout", "10"}));
-  for (pid_t p : stoppers) wait_pid(p);
+         {"qmd_rss_kb_with_all_running", rss_running},
+         {"stopped_ok", stopped_ok},
+         {"stop_total_ms", stop_total},
+         {"left_running", left}});
 
   // 3. RSS with many VMs defined, some running.
   const int have = 1 + parallel;

@@ -1,5 +1,8 @@
 // qm list [--full]: the spec §6.13 table, rows sorted by VMID, nothing at all
-// when there are no VMs.
+// when there are no VMs. STATUS and PID are live: inside qmd from its
+// supervisor (running/paused as tracked; --full asks each VM's QMP), without
+// qmd from the pidfiles and processes (--full asks QMP directly) — never the
+// status last recorded in the log, which a crash may have outdated.
 #include <fmt/format.h>
 
 #include "config/config_error.h"
@@ -11,6 +14,8 @@
 #include "config/update.h"
 #include "service/commands/common.h"
 #include "service/commands/verbs.h"
+#include "service/runtime/offline_status.h"
+#include "service/runtime/runtime.h"
 
 namespace qmd::service {
 
@@ -59,21 +64,36 @@ uint64_t disk_size_bytes(const config::Section& c, const std::string& key) {
   }
 }
 
+// The live status of each VM of the list, in its order.
+std::vector<runtime::LiveStatus> live_statuses(const App& app, const std::vector<projections::VmState>& vms,
+                                               bool full) {
+  std::vector<int64_t> ids;
+  for (const auto& s : vms) ids.push_back(s.vmid);
+  if (runtime::Runtime* rt = runtime::installed_runtime()) return rt->statuses(ids, full);
+  std::vector<runtime::LiveStatus> out;
+  for (int64_t vmid : ids) out.push_back(runtime::offline_status(app.env().run_dir(), vmid, full));
+  return out;
+}
+
 }  // namespace
 
 Reply run_list(App& app, const Request& req) {
   const auto vms = app.model().list(app.env().node);
+  const auto live = live_statuses(app, vms, flag(req, "full"));
   nlohmann::json rows = nlohmann::json::array();
   std::string out;
-  for (const auto& s : vms) {
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    const auto& s = vms[i];
+    const std::string status = live[i].status == "running" ? live[i].qmpstatus : "stopped";
+    const int64_t pid = live[i].pid;
     const config::Section c = config::effective_config(s.conf, true);
     const std::string name = c.count("name") ? c.at("name") : "VM " + std::to_string(s.vmid);
     const int64_t mem = memory_mib(c);
     const uint64_t disk = disk_size_bytes(c, boot_disk(c));
-    rows.push_back({{"vmid", s.vmid}, {"name", name}, {"status", s.status}, {"maxmem", mem * 1024 * 1024},
-                    {"maxdisk", disk}, {"pid", s.pid}, {"lock", s.lock()}});
-    out += fmt::format("{:>10} {:<20} {:<10} {:<10} {:>12.2f} {:<10}\n", s.vmid, name, s.status, mem,
-                       static_cast<double>(disk) / (1024.0 * 1024 * 1024), s.pid);
+    rows.push_back({{"vmid", s.vmid}, {"name", name}, {"status", status}, {"maxmem", mem * 1024 * 1024},
+                    {"maxdisk", disk}, {"pid", pid}, {"lock", s.lock()}});
+    out += fmt::format("{:>10} {:<20} {:<10} {:<10} {:>12.2f} {:<10}\n", s.vmid, name, status, mem,
+                       static_cast<double>(disk) / (1024.0 * 1024 * 1024), pid);
   }
   if (req.output_format != "text") return Reply::ok(render_json(req, rows));
   if (vms.empty()) return Reply::ok();

@@ -69,12 +69,13 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
   {
     const auto s = load_existing(app, vmid);
     if (is_template(s.conf)) throw CommandError("you can't start a vm if it's a template");
-    if (s.lock() == "backup" && rt.status(vmid, false).status == "running") {
+    const bool running = rt.status(vmid, false).status == "running";
+    if (s.lock() == "backup" && running) {
       // §6.10: under a backup lock, start of a running VM just resumes it.
       return runtime::reply_of(rt.resume(vmid, req));
     }
     if (s.lock() != "suspended") check_lock(s, skiplock);
-    if (rt.status(vmid, false).status == "running") throw CommandError("VM " + std::to_string(vmid) + " already running");
+    if (running) throw CommandError("VM " + std::to_string(vmid) + " already running");
   }
   config::UpdateOutcome o = apply_pending_for_start(app, req, vmid, skiplock);
   std::string warnings;

@@ -132,5 +132,16 @@ runtime::OpResult RuntimeBridge::snapshot_hold(int64_t vmid, bool hold) {
 runtime::OpResult RuntimeBridge::save_state(int64_t vmid, const std::string& uri, int timeout_s) {
   return call([=](runtime::Supervisor& s, auto done) { s.save_state(vmid, uri, timeout_s, done); });
 }
+std::vector<runtime::LiveStatus> RuntimeBridge::statuses(const std::vector<int64_t>& vmids, bool full) {
+  auto out = std::make_shared<std::vector<runtime::LiveStatus>>();
+  auto r = call([=](runtime::Supervisor& s, auto done) {
+    s.statuses(vmids, full, [out, done](std::vector<runtime::LiveStatus> st) {
+      *out = std::move(st);
+      done({});
+    });
+  });
+  if (!r.error.empty()) throw std::runtime_error(r.error);
+  return *out;
+}
 
 }  // namespace qmd::service::daemon

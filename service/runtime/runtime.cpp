@@ -8,6 +8,13 @@ namespace {
 std::atomic<Runtime*> g_runtime{nullptr};
 }
 
+std::vector<LiveStatus> Runtime::statuses(const std::vector<int64_t>& vmids, bool full) {
+  std::vector<LiveStatus> out;
+  out.reserve(vmids.size());
+  for (int64_t vmid : vmids) out.push_back(status(vmid, full));
+  return out;
+}
+
 Runtime* installed_runtime() { return g_runtime.load(); }
 void install_runtime(Runtime* r) { g_runtime.store(r); }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "service/request.h"
 #include "service/runtime/supervisor.h"
@@ -37,6 +38,9 @@ class Runtime {
   // Live migration of a running VM to p.uri; *figures set on success (Supervisor::migrate).
   // p.progress runs on qmd's loop thread.
   virtual OpResult migrate(int64_t vmid, MigrateParams p, MigrateFigures* figures) = 0;
+  // The live status of each of vmids, in that order (`qm list`); full: asks
+  // each running VM's QMP for its status. The default asks status() per VM.
+  virtual std::vector<LiveStatus> statuses(const std::vector<int64_t>& vmids, bool full);
 };
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.

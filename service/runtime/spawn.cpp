@@ -2,43 +2,34 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
+#include <spawn.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
+extern char** environ;
+
 namespace qmd::service::runtime {
 
 namespace {
 
-// Only async-signal-safe calls between fork and exec (qmd has threads).
-[[noreturn]] void child(const std::vector<char*>& args, int log_fd, int err_pipe) {
-  ::setsid();
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction dfl{};
-  dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; ++s) ::sigaction(s, &dfl, nullptr);
-  const int devnull = ::open("/dev/null", O_RDONLY);
-  if (devnull >= 0) ::dup2(devnull, 0);
-  ::dup2(log_fd, 1);
-  ::dup2(log_fd, 2);
-  // Everything above 2 goes, except the exec-error pipe (close-on-exec).
-  const bool below = err_pipe == 3 || ::syscall(SYS_close_range, 3u, static_cast<unsigned>(err_pipe - 1), 0u) == 0;
-  const bool above = ::syscall(SYS_close_range, static_cast<unsigned>(err_pipe + 1), ~0u, 0u) == 0;
-  if (!below || !above) {
-    for (int fd = 3; fd < 4096; ++fd)
-      if (fd != err_pipe) ::close(fd);
+// posix_spawn (glibc: clone with CLONE_VM|CLONE_VFORK) rather than fork: the
+// child does not copy qmd's page tables, so QEMU is exec'd sooner, and an
+// exec failure comes back as the return value.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
   }
-  ::execvp(args[0], args.data());
-  const int e = errno;
-  [[maybe_unused]] ssize_t w = ::write(err_pipe, &e, sizeof e);
-  ::_exit(127);
-}
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+};
 
 }  // namespace
 
@@ -50,32 +41,22 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const std::string& lo
 
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
   if (log_fd < 0) throw std::runtime_error("cannot open " + log_path + ": " + std::strerror(errno));
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) {
-    const int e = errno;
-    ::close(log_fd);
-    throw std::runtime_error(std::string("pipe: ") + std::strerror(e));
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    const int e = errno;
-    ::close(log_fd), ::close(p[0]), ::close(p[1]);
-    throw std::runtime_error(std::string("fork: ") + std::strerror(e));
-  }
-  if (pid == 0) child(args, log_fd, p[1]);
+  SpawnSetup s;
+  posix_spawn_file_actions_addopen(&s.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&s.actions, log_fd, 1);
+  posix_spawn_file_actions_adddup2(&s.actions, log_fd, 2);
+  // Everything above 2 goes (qmd's sockets, database, pidfds).
+  posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&s.attr, &none);
+  posix_spawnattr_setsigdefault(&s.attr, &all);
+  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, args[0], &s.actions, &s.attr, args.data(), environ);
   ::close(log_fd);
-  ::close(p[1]);
-  int child_errno = 0;
-  ssize_t n;
-  do {
-    n = ::read(p[0], &child_errno, sizeof child_errno);
-  } while (n < 0 && errno == EINTR);
-  ::close(p[0]);
-  if (n == static_cast<ssize_t>(sizeof child_errno)) {
-    int st;
-    ::waitpid(pid, &st, 0);
-    throw std::runtime_error("cannot execute " + argv[0] + ": " + std::strerror(child_errno));
-  }
+  if (rc != 0) throw std::runtime_error("cannot execute " + argv[0] + ": " + std::strerror(rc));
   return pid;
 }
 

@@ -29,6 +29,18 @@ std::string log_tail(const std::string& path, std::size_t n = 5) {
 
 std::string user_of(const Request& r) { return r.actor ? r.actor->user : "qmd"; }
 
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// QEMU does not run the guest at once when started with -S (or waiting for
+// an incoming migration).
+bool starts_paused(const std::vector<std::string>& argv) {
+  for (const auto& a : argv)
+    if (a == "-S" || a == "-incoming") return true;
+  return false;
+}
+
 }  // namespace
 
 std::string qmp_socket_of(const std::vector<std::string>& argv) {
@@ -85,6 +97,7 @@ void Supervisor::start(StartParams p, Done done) {
   }
   auto vm = std::make_unique<Vm>();
   vm->vmid = vmid;
+  vm->start_t0 = std::chrono::steady_clock::now();
   vm->files = run_files(run_dir_, vmid);
   vm->qmp_path = qmp_socket_of(p.argv);
   if (vm->qmp_path.empty()) {
@@ -104,7 +117,7 @@ void Supervisor::start(StartParams p, Done done) {
   } catch (const std::exception& e) {
     spdlog::warn("VM {}: {}", vmid, e.what());
   }
-  spdlog::info("VM {}: QEMU started, pid {}", vmid, vm->pid);
+  spdlog::info("VM {}: QEMU started, pid {} ({:.1f} ms)", vmid, vm->pid, ms_since(vm->start_t0));
   vm->status = "starting";
   vm->start_done = std::move(done);
   vm->start = std::move(p);
@@ -116,6 +129,7 @@ void Supervisor::start(StartParams p, Done done) {
   attach_qmp(v, v.start.timeout_s * 1000, [this, vmid](bool ok) {
     Vm* vm = find(vmid);
     if (vm == nullptr || vm->status != "starting") return;
+    vm->ready_ms = ms_since(vm->start_t0);
     if (!ok) {
       vm->start_error = "start failed: QEMU did not answer on its QMP socket within " +
                         std::to_string(vm->start.timeout_s) + " s";
@@ -142,14 +156,30 @@ void Supervisor::finish_start(int64_t vmid) {
                       {"value", 2}},
                      5000, [](qemu::QmpResult) {});
   }
+  // QEMU answers qmp_capabilities from its main loop, which runs only
+  // after the machine was built and started: without -S or -incoming the
+  // VM is running now, and asking query-status would only add a round trip.
+  if (!starts_paused(vm->start.argv)) {
+    started(*vm, "running");
+    return;
+  }
   vm->qmp->execute("query-status", nullptr, 5000, [this, vmid](qemu::QmpResult r) {
     Vm* vm = find(vmid);
     if (vm == nullptr || vm->status != "starting") return;
     const std::string qs = r.ok() ? r.value.value("status", "running") : "running";
-    const std::string status = (qs == "paused" || qs == "prelaunch") ? "paused" : "running";
-    Done done = std::move(vm->start_done);
-    vm->start_done = nullptr;
-    record(*vm, status, cause::start_by(user_of(vm->start.req)), vm->start.req, [done] { done({}); });
+    started(*vm, (qs == "paused" || qs == "prelaunch") ? "paused" : "running");
+  });
+}
+
+void Supervisor::started(Vm& vm, const std::string& status) {
+  Done done = std::move(vm.start_done);
+  vm.start_done = nullptr;
+  const int64_t vmid = vm.vmid;
+  const auto t0 = vm.start_t0;
+  const double ready_ms = vm.ready_ms;
+  record(vm, status, cause::start_by(user_of(vm.start.req)), vm.start.req, [done, vmid, t0, ready_ms] {
+    spdlog::info("VM {}: start done in {:.1f} ms (QMP ready at {:.1f} ms)", vmid, ms_since(t0), ready_ms);
+    done({});
   });
 }
 
@@ -210,6 +240,7 @@ void Supervisor::on_exit(int64_t vmid, bool status_known, int exit_code, int sig
   if (it == vms_.end()) return;
   std::unique_ptr<Vm> vm = std::move(it->second);
   vms_.erase(it);
+  retire(std::move(vm->qmp));
   ::unlink(vm->files.pidfile.c_str());
   ::unlink(vm->qmp_path.c_str());
   const ExitInfo info{status_known, exit_code, signal};
@@ -301,6 +332,17 @@ void Supervisor::detach_all() {
   // Waiters' completions are bound to their operations: fail them through
   // the on_gone functions would claim the VM stopped, so they are dropped and
   // the bridge fails blocked callers itself.
+}
+
+void Supervisor::retire(std::unique_ptr<qemu::QmpClient> qmp) {
+  if (!qmp) return;
+  // Destroying the client would drop the callbacks of commands in flight
+  // (a status or list waiting on query-status would never be answered):
+  // close it, which fails them on the next loop iteration, and free it from
+  // a callback queued behind theirs.
+  qmp->close();
+  qemu::QmpClient* raw = qmp.release();
+  raw->execute("retired", nullptr, 0, [raw](qemu::QmpResult) { delete raw; });
 }
 
 uint64_t Supervisor::add_waiter(Vm& vm, std::function<void()> on_gone) {

@@ -145,6 +145,10 @@ class Supervisor {
   // "saving the VM state failed: <why>" (also after timeout_s). The disks are
   // inactive afterwards until the release.
   void save_state(int64_t vmid, std::string uri, int timeout_s, Done done);
+  // The live status of each of vmids, in that order (`qm list`): without
+  // `full` from what the supervisor tracks (no QMP round trip); with `full`
+  // each running VM's QMP query-status. done is called exactly once.
+  void statuses(std::vector<int64_t> vmids, bool full, std::function<void(std::vector<LiveStatus>)> done);
 
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM
@@ -164,6 +168,8 @@ class Supervisor {
  private:
   Vm* find(int64_t vmid);
   void attach_qmp(Vm& vm, int connect_timeout_ms, std::function<void(bool ok)> ready);
+  // The end of a start: `status` recorded, then the start's done.
+  void started(Vm& vm, const std::string& status);
   void on_qmp_event(int64_t vmid, const std::string& name, const nlohmann::json& data);
   void on_exit(int64_t vmid, bool status_known, int exit_code, int signal);
   void record(Vm& vm, const std::string& status, const std::string& cause, const Request& req,
@@ -178,6 +184,9 @@ class Supervisor {
   void settle_after_save(int64_t vmid, std::function<void()> settled);
   void poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
                       std::function<void(const OpResult&, const MigrateFigures&)> done);
+  // Ends a QMP client whose VM is gone: its pending commands still get their
+  // (failed) callbacks, then it is freed.
+  static void retire(std::unique_ptr<qemu::QmpClient> qmp);
   void pause_or_continue(Vm& vm, const char* command, const char* status, std::string cause, Request req, Done done);
 
   uv_loop_t* loop_;

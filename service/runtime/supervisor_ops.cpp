@@ -238,3 +238,31 @@ qemu::QmpClient* Supervisor::qmp_of(int64_t vmid) {
 }
 
 }  // namespace qmd::service::runtime
+
+namespace qmd::service::runtime {
+
+void Supervisor::statuses(std::vector<int64_t> vmids, bool full, std::function<void(std::vector<LiveStatus>)> done) {
+  auto out = std::make_shared<std::vector<LiveStatus>>(vmids.size());
+  // One count per QMP query in flight, plus one for this function itself.
+  auto left = std::make_shared<std::size_t>(1);
+  auto finish = [out, left, done = std::move(done)] {
+    if (--*left == 0) done(std::move(*out));
+  };
+  for (std::size_t i = 0; i < vmids.size(); ++i) {
+    Vm* vm = find(vmids[i]);
+    if (vm == nullptr) continue;
+    LiveStatus& st = (*out)[i];
+    st.status = "running";
+    st.qmpstatus = vm->status == "paused" ? "paused" : "running";
+    st.pid = vm->pid;
+    if (!full || !vm->qmp || !vm->qmp->ready()) continue;
+    ++*left;
+    vm->qmp->execute("query-status", nullptr, 5000, [out, i, finish](qemu::QmpResult r) {
+      if (r.ok()) (*out)[i].qmpstatus = r.value.value("status", (*out)[i].qmpstatus);
+      finish();
+    });
+  }
+  finish();
+}
+
+}  // namespace qmd::service::runtime

@@ -2,6 +2,7 @@
 // supervisor*.cpp).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ struct Supervisor::Vm {
   std::unique_ptr<ExitWatch> watch;
 
   // While starting.
+  std::chrono::steady_clock::time_point start_t0;  // when start() was called (for the log's timings)
+  double ready_ms = 0;                             // QMP ready, ms after start_t0
   Done start_done;
   std::string start_error;  // why the start was aborted (QMP never answered)
   StartParams start;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <sstream>
 
 #include "tests/daemon/qmd_fixture.h"
 
@@ -15,6 +16,15 @@ bool alive(pid_t pid) {
   const auto close = st.rfind(')');
   return pid > 0 && close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
 }
+// Fields 5 and 6 of /proc/<pid>/stat: process group and session.
+std::pair<long, long> pgrp_and_session(pid_t pid) {
+  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream in(st.substr(st.rfind(')') + 2));
+  std::string state;
+  long ppid = 0, pgrp = 0, session = 0;
+  in >> state >> ppid >> pgrp >> session;
+  return {pgrp, session};
+}
 }  // namespace
 
 TEST_CASE("runtime: start, status, list, stop; every transition recorded with its cause") {
@@ -26,6 +36,8 @@ TEST_CASE("runtime: start, status, list, stop; every transition recorded with it
   CHECK(st.err.empty());
   const pid_t pid = node.vm_pid(100);
   CHECK(alive(pid));
+  // Detached: QEMU leads its own session and process group.
+  CHECK(pgrp_and_session(pid) == std::pair<long, long>{pid, pid});
   CHECK(node.qm({"status", "100"}).out == "status: running\n");
   auto again = node.qm({"start", "100"});
   CHECK(again.exit_code == 255);
