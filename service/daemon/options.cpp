@@ -24,6 +24,7 @@ DaemonOptions parse_daemon_options(const std::vector<std::string>& args) {
     else if (name == "log-level") o.log_level = value();
     else if (name == "log") o.log_target = value();
     else if (name == "help" || name == "h") o.help = true;
+    else if (name == "startall") o.startall = true;
     else throw std::runtime_error("unknown option '" + a + "'");
   }
   static const std::vector<std::string> levels = {"trace", "debug", "info", "warning", "warn", "error", "critical", "off"};
@@ -37,11 +38,12 @@ DaemonOptions parse_daemon_options(const std::vector<std::string>& args) {
 
 std::string daemon_usage() {
   return "usage: qmd [--data-dir DIR] [--node NAME] [--db PATH] [--foreground] [--log-level LEVEL] "
-         "[--log stderr|syslog]\n"
+         "[--log stderr|syslog] [--startall]\n"
          "  Serves qm on <data-dir>/run/qmd.sock and supervises this node's QEMU processes.\n"
          "  --foreground   stay in the foreground (systemd); otherwise detach once the socket listens\n"
          "  --log-level    trace|debug|info|warn|error|critical|off (default info, or QMD_LOG_LEVEL)\n"
-         "  --log          stderr (the journal under systemd) or syslog\n";
+         "  --log          stderr (the journal under systemd) or syslog\n"
+         "  --startall     start the onboot guests by their startup order (qm startall), once per host boot\n";
 }
 
 }  // namespace qmd::service::daemon

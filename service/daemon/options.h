@@ -1,5 +1,5 @@
 // qmd's command line: qmd [--data-dir DIR] [--node NAME] [--db PATH]
-// [--foreground] [--log-level LEVEL] [--log stderr|syslog].
+// [--foreground] [--log-level LEVEL] [--log stderr|syslog] [--startall].
 #pragma once
 
 #include <optional>
@@ -14,6 +14,7 @@ struct DaemonOptions {
   std::string log_level = "info";   // spdlog level name; QMD_LOG_LEVEL when not given
   std::string log_target = "stderr";  // "stderr" (the journal under systemd) or "syslog"
   bool help = false;
+  bool startall = false;            // run `qm startall` once the socket listens (once per host boot)
 };
 
 // Parses argv without the program name. Throws std::runtime_error naming the

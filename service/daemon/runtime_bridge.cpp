@@ -7,7 +7,7 @@
 namespace qmd::service::daemon {
 
 namespace {
-const char* kShuttingDown = "qmd is shutting down";
+const char* kShuttingDown = runtime::kShuttingDown;
 
 // A result set once, from whichever side comes first.
 struct Slot {
@@ -86,6 +86,10 @@ runtime::OpResult RuntimeBridge::wait(int64_t vmid, int timeout_s, int64_t* pid)
   });
   *pid = seen->load();
   return r;
+}
+runtime::OpResult RuntimeBridge::delay(int64_t ms) {
+  const uint64_t wait_ms = ms > 0 ? static_cast<uint64_t>(ms) : 0;
+  return call([wait_ms](runtime::Supervisor& s, auto done) { s.delay(wait_ms, done); });
 }
 runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   auto out = std::make_shared<runtime::LiveStatus>();

@@ -28,6 +28,7 @@ class RuntimeBridge : public runtime::Runtime {
   runtime::OpResult resume(int64_t vmid, const Request& req) override;
   runtime::OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) override;
   runtime::LiveStatus status(int64_t vmid, bool verbose) override;
+  runtime::OpResult delay(int64_t ms) override;
 
  private:
   using Op = std::function<void(runtime::Supervisor&, std::function<void(const runtime::OpResult&)>)>;

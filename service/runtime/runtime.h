@@ -28,7 +28,13 @@ class Runtime {
   // *pid = the pid waited for (0: not running, returned at once). timeout_s <= 0: forever.
   virtual OpResult wait(int64_t vmid, int timeout_s, int64_t* pid) = 0;
   virtual LiveStatus status(int64_t vmid, bool verbose) = 0;
+  // Returns after ms milliseconds, timed on qmd's loop (startall's `up=` waits);
+  // early with kShuttingDown when qmd stops meanwhile.
+  virtual OpResult delay(int64_t ms) = 0;
 };
+
+// OpResult::error of every operation cut short because qmd is stopping.
+inline constexpr const char* kShuttingDown = "qmd is shutting down";
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.
 Runtime* installed_runtime();

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/request.h"
+#include "service/runtime/loop_timer.h"
 #include "service/runtime/recorder.h"
 
 namespace qmd::service::runtime {
@@ -80,6 +81,9 @@ class Supervisor {
   // timeout_s <= 0 waits forever.
   void wait(int64_t vmid, int timeout_s, std::function<void(int64_t pid)> waiting, Done done);
   void status(int64_t vmid, bool verbose, std::function<void(const LiveStatus&)> done);
+  // done (success) after ms milliseconds, from a loop timer: the waits of
+  // startall (`up=`) never hold a thread in a sleep. Dropped by detach_all().
+  void delay(uint64_t ms, Done done);
 
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM
@@ -117,6 +121,7 @@ class Supervisor {
   Request system_req_;
   std::map<int64_t, std::unique_ptr<Vm>> vms_;
   uint64_t next_waiter_ = 1;
+  std::map<uint64_t, std::unique_ptr<LoopTimer>> delays_;  // delay()s pending, by waiter id
 };
 
 // The QMP socket path named in argv (`-chardev socket,id=qmp,...,path=P` or

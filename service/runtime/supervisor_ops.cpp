@@ -211,4 +211,14 @@ void Supervisor::status(int64_t vmid, bool verbose, std::function<void(const Liv
   });
 }
 
+void Supervisor::delay(uint64_t ms, Done done) {
+  const uint64_t id = next_waiter_++;
+  auto& timer = delays_[id];
+  timer = std::make_unique<LoopTimer>(loop_);
+  timer->start(ms, [this, id, done = std::move(done)] {
+    delays_.erase(id);  // safe: LoopTimer moved this callback out before calling it
+    done({});
+  });
+}
+
 }  // namespace qmd::service::runtime

@@ -59,9 +59,10 @@ class QmdNode {
     return {{"QMD_DATA_DIR", tmp_.path()}, {"QMD_NODE", "pve1"}, {"QMD_ACCEL", "tcg"}};
   }
 
-  // Starts qmd --foreground and waits until its socket answers.
-  void start_qmd() {
-    qmd_pid_ = spawn({"/bin/sh", "-c", "exec " + binary("qmd") + " --foreground --log-level debug 2>>" + dir() + "/qmd.log"},
+  // Starts qmd --foreground (plus `extra_args`) and waits until its socket answers.
+  void start_qmd(const std::string& extra_args = {}) {
+    qmd_pid_ = spawn({"/bin/sh", "-c", "exec " + binary("qmd") + " --foreground --log-level debug " + extra_args +
+                                           " 2>>" + dir() + "/qmd.log"},
                      env());
     if (!eventually([&] { return socket_answers(sock()); }, 20000)) throw std::runtime_error("qmd did not start:\n" + log());
   }
