@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "service/runtime/runtime.h"
 #include "tests/daemon/qmd_fixture.h"
@@ -233,7 +234,9 @@ TEST_CASE("qmd --startall: stale backup locks cleared, onboot guests started, on
   REQUIRE(node.qm({"set", "402", "--lock", "backup"}).exit_code == 0);
 
   node.start_qmd("--startall");
-  REQUIRE(eventually([&] { return status_of(node, 401) == "status: running\n"; }));
+  // qmd logs the pass's end (its request, run like a client's) with its exit code.
+  REQUIRE(eventually([&] { return node.log().find("qmd --startall → exit 0") != std::string::npos; }));
+  CHECK(status_of(node, 401) == "status: running\n");
   node.vm_pid(401);
   CHECK(status_of(node, 402) == "status: stopped\n");
   for (int vmid : {401, 402}) {
@@ -248,7 +251,6 @@ TEST_CASE("qmd --startall: stale backup locks cleared, onboot guests started, on
   const auto ev = status_events(node, 401);
   REQUIRE(ev.size() == 1);
   CHECK(ev[0].cause == "startall by " + ev[0].user);
-  REQUIRE(eventually([&] { return node.log().find("startall by") != std::string::npos; }));
   CHECK(node.log().find("startall: removed left over backup lock from '401'!") != std::string::npos);
   CHECK(node.log().find("startall: removed left over backup lock from '402'!") != std::string::npos);
 
@@ -258,4 +260,38 @@ TEST_CASE("qmd --startall: stale backup locks cleared, onboot guests started, on
   node.start_qmd("--startall");
   REQUIRE(eventually([&] { return node.log().find("not again") != std::string::npos; }));
   CHECK(status_of(node, 401) == "status: stopped\n");
+}
+
+TEST_CASE("stopall: a real guest that answers ACPI powers off cleanly, after the unordered group") {
+  const char* env_dir = std::getenv("QMD_GUEST_DIR");
+  const std::string g = env_dir != nullptr && *env_dir ? env_dir : "/var/cache/qmd/test-guest";
+  if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz")) {
+    WARN("SKIP: test guest not found in " << g << " (run tests/guest/build-guest.sh)");
+    return;
+  }
+  QmdNode node;
+  node.start_qmd();
+  const std::string serial = node.dir() + "/500.serial";
+  create(node, 500, {"--startup", "order=1,down=120", "--args",
+                     "-kernel " + g + "/vmlinux -initrd " + g + "/initramfs.cpio.gz -append 'console=ttyS0 quiet' "
+                     "-serial file:" + serial});
+  create(node, 501, {});
+  for (int vmid : {500, 501}) {
+    REQUIRE(node.qm({"start", std::to_string(vmid)}).exit_code == 0);
+    node.vm_pid(vmid);
+  }
+  REQUIRE(eventually([&] { return read_file(serial).find("QMD-GUEST-READY") != std::string::npos; }, 120000));
+
+  auto r = node.qm({"stopall", "--timeout", "1"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err ==
+        "Stopping VM 501 (timeout = 1 seconds)\n"
+        "Stopping VM 500 (timeout = 120 seconds)\n");
+  CHECK(read_file(serial).find("QMD-GUEST-POWERDOWN") != std::string::npos);
+  const auto guest = status_events(node, 500);
+  REQUIRE(guest.size() == 2);
+  CHECK(guest[1].cause == "stopall by " + guest[1].user);
+  CHECK(guest[1].detail == "guest shutdown; exited (code 0)");
+  CHECK(status_events(node, 501).back().detail == "killed after timeout; exited (code 0)");
+  CHECK(last_at(node, 500, "stopped") >= last_at(node, 501, "stopped"));
 }
