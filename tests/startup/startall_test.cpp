@@ -272,9 +272,11 @@ TEST_CASE("stopall: a real guest that answers ACPI powers off cleanly, after the
   QmdNode node;
   node.start_qmd();
   const std::string serial = node.dir() + "/500.serial";
-  create(node, 500, {"--startup", "order=1,down=120", "--args",
-                     "-kernel " + g + "/vmlinux -initrd " + g + "/initramfs.cpio.gz -append 'console=ttyS0 quiet' "
-                     "-serial file:" + serial});
+  // The guest kernel needs more than the 64 MiB of the diskless VMs.
+  REQUIRE(node.qm({"create", "500", "--memory", "256", "--startup", "order=1,down=120", "--args",
+                   "-kernel " + g + "/vmlinux -initrd " + g + "/initramfs.cpio.gz -append 'console=ttyS0 quiet' "
+                   "-serial file:" + serial})
+              .exit_code == 0);
   create(node, 501, {});
   for (int vmid : {500, 501}) {
     REQUIRE(node.qm({"start", std::to_string(vmid)}).exit_code == 0);
