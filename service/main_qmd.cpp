@@ -75,5 +75,5 @@ int main(int argc, char** argv) {
   const Environment env = resolve_environment(opts.data_dir, opts.db, opts.node);
   std::function<void()> listening;
   if (!opts.foreground) listening = detach();
-  return daemon::run_daemon(env, listening, opts.autoballoon);
+  return daemon::run_daemon(env, listening, opts.autoballoon, opts.startall);
 }

@@ -16,6 +16,7 @@
 #include "service/commands/resume.h"
 #include "service/commands/shutdown.h"
 #include "service/commands/start.h"
+#include "service/commands/startall.h"
 #include "service/commands/status.h"
 #include "service/commands/stop.h"
 #include "service/commands/suspend.h"
@@ -71,6 +72,9 @@ const std::vector<VerbSpec>& all_verbs() {
        "qm suspend <vmid> [OPTIONS]", run_suspend},
       {"resume", {}, {"vmid"}, {{"skiplock", F}, {"nocheck", F}}, false, "qm resume <vmid> [OPTIONS]", run_resume},
       {"wait", {}, {"vmid"}, {{"timeout", V}}, false, "qm wait <vmid> [OPTIONS]", run_wait},
+      {"startall", {}, {}, {{"force", F}, {"vms", V}}, false, "qm startall [--force] [--vms LIST]", run_startall},
+      {"stopall", {}, {}, {{"timeout", V}, {"force-stop", F}, {"vms", V}}, false,
+       "qm stopall [--timeout N] [--force-stop 0|1] [--vms LIST]", run_stopall},
       {"status", {}, {"vmid"}, {{"verbose", F}}, false, "qm status <vmid> [OPTIONS]", run_status},
       {"snapshot", {}, {"vmid", "snapname"}, {{"description", V}, {"vmstate", F}}, false,
        "qm snapshot <vmid> <snapname> [--description TEXT] [--vmstate 1]", run_snapshot},

@@ -19,6 +19,8 @@
 #include "service/cluster/nodes.h"
 #include "service/daemon/tree_follower.h"
 #include "service/qemu/cmdline.h"
+#include "events/ids.h"
+#include "service/daemon/boot_once.h"
 #include "service/daemon/loop_post.h"
 #include "service/daemon/request_runner.h"
 #include "service/daemon/runtime_bridge.h"
@@ -43,10 +45,24 @@ std::map<int64_t, std::string> register_and_read_running(const Environment& env)
   return out;
 }
 
+// qmd --startall: the pass runs as a request (off the loop), like a client's.
+void start_guests_at_boot(const Environment& env, RequestRunner& runner) {
+  if (!claim_startall_for_this_boot(env.run_dir())) {
+    spdlog::info("--startall: the guests were already started since this host booted; not again");
+    return;
+  }
+  Request req;
+  req.verb = "startall";
+  req.command_line = "qmd --startall";
+  req.correlation_id = events::new_uuid();
+  req.actor = Request::Actor{env.user, env.uid, env.pid};
+  runner.run(std::move(req), [](const Reply&) {});
+}
+
 }  // namespace
 
 int run_daemon(const Environment& env, std::function<void()> listening,
-               const autoballoon::AutoballoonSettings& autoballoon) {
+               const autoballoon::AutoballoonSettings& autoballoon, bool startall) {
   ::signal(SIGPIPE, SIG_IGN);
   std::error_code ec;
   std::filesystem::create_directories(env.run_dir(), ec);
@@ -129,6 +145,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
       balloons.start();
       spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
       if (listening) listening();
+      if (startall) start_guests_at_boot(env, runner);
     } else {
       stop_all();
     }

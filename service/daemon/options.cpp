@@ -53,6 +53,7 @@ DaemonOptions parse_daemon_options(const std::vector<std::string>& args) {
     else if (name == "ballooning-target") o.autoballoon.target_percent = percent(value());
     else if (name == "meminfo") o.autoballoon.meminfo = value();
     else if (name == "help" || name == "h") o.help = true;
+    else if (name == "startall") o.startall = true;
     else throw std::runtime_error("unknown option '" + a + "'");
   }
   static const std::vector<std::string> levels = {"trace", "debug", "info", "warning", "warn", "error", "critical", "off"};
@@ -66,7 +67,7 @@ DaemonOptions parse_daemon_options(const std::vector<std::string>& args) {
 
 std::string daemon_usage() {
   return "usage: qmd [--data-dir DIR] [--node NAME] [--db PATH] [--foreground] [--log-level LEVEL] "
-         "[--log stderr|syslog]\n"
+         "[--log stderr|syslog] [--startall]\n"
          "           [--balloon-interval SECONDS] [--ballooning-target PERCENT] [--meminfo PATH]\n"
          "  Serves qm on <data-dir>/run/qmd.sock and supervises this node's QEMU processes.\n"
          "  --foreground   stay in the foreground (systemd); otherwise detach once the socket listens\n"
@@ -74,7 +75,8 @@ std::string daemon_usage() {
          "  --log          stderr (the journal under systemd) or syslog\n"
          "  --balloon-interval   autoballoon cycle in seconds (default 10, 0 = off; QMD_BALLOON_INTERVAL)\n"
          "  --ballooning-target  percent of host memory autoballoon fills (default 80; QMD_BALLOONING_TARGET)\n"
-         "  --meminfo            host memory figures, /proc/meminfo format (default /proc/meminfo; QMD_MEMINFO)\n";
+         "  --meminfo            host memory figures, /proc/meminfo format (default /proc/meminfo; QMD_MEMINFO)\n"
+         "  --startall           start the onboot guests by their startup order (qm startall), once per host boot\n";
 }
 
 }  // namespace qmd::service::daemon

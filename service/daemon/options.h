@@ -1,5 +1,5 @@
 // qmd's command line: qmd [--data-dir DIR] [--node NAME] [--db PATH]
-// [--foreground] [--log-level LEVEL] [--log stderr|syslog]
+// [--foreground] [--log-level LEVEL] [--log stderr|syslog] [--startall]
 // [--balloon-interval SECONDS] [--ballooning-target PERCENT] [--meminfo PATH].
 #pragma once
 
@@ -20,6 +20,7 @@ struct DaemonOptions {
   // --balloon-interval (QMD_BALLOON_INTERVAL, seconds, decimals allowed, 0 = off),
   // --ballooning-target (QMD_BALLOONING_TARGET, 0..100), --meminfo (QMD_MEMINFO).
   autoballoon::AutoballoonSettings autoballoon;
+  bool startall = false;            // run `qm startall` once the socket listens (once per host boot)
 };
 
 // Parses argv without the program name. Throws std::runtime_error naming the

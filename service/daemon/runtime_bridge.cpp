@@ -7,7 +7,7 @@
 namespace qmd::service::daemon {
 
 namespace {
-const char* kShuttingDown = "qmd is shutting down";
+const char* kShuttingDown = runtime::kShuttingDown;
 
 // A result set once, from whichever side comes first.
 struct Slot {
@@ -102,6 +102,10 @@ runtime::OpResult RuntimeBridge::migrate(int64_t vmid, runtime::MigrateParams p,
   return r;
 }
 
+runtime::OpResult RuntimeBridge::delay(int64_t ms) {
+  const uint64_t wait_ms = ms > 0 ? static_cast<uint64_t>(ms) : 0;
+  return call([wait_ms](runtime::Supervisor& s, auto done) { s.delay(wait_ms, done); });
+}
 runtime::LiveStatus RuntimeBridge::status(int64_t vmid, bool verbose) {
   auto out = std::make_shared<runtime::LiveStatus>();
   auto r = call([=](runtime::Supervisor& s, auto done) {

@@ -34,6 +34,7 @@ class RuntimeBridge : public runtime::Runtime {
   runtime::OpResult save_state(int64_t vmid, const std::string& uri, int timeout_s) override;
   runtime::OpResult migrate(int64_t vmid, runtime::MigrateParams p, runtime::MigrateFigures* figures) override;
   std::vector<runtime::LiveStatus> statuses(const std::vector<int64_t>& vmids, bool full) override;
+  runtime::OpResult delay(int64_t ms) override;
 
  private:
   using Op = std::function<void(runtime::Supervisor&, std::function<void(const runtime::OpResult&)>)>;

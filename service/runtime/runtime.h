@@ -41,7 +41,13 @@ class Runtime {
   // The live status of each of vmids, in that order (`qm list`); full: asks
   // each running VM's QMP for its status. The default asks status() per VM.
   virtual std::vector<LiveStatus> statuses(const std::vector<int64_t>& vmids, bool full);
+  // Returns after ms milliseconds, timed on qmd's loop (startall's `up=` waits);
+  // early with kShuttingDown when qmd stops meanwhile.
+  virtual OpResult delay(int64_t ms) = 0;
 };
+
+// OpResult::error of every operation cut short because qmd is stopping.
+inline constexpr const char* kShuttingDown = "qmd is shutting down";
 
 // The runtime of this process, or nullptr (plain qm). Set once by qmd at start.
 Runtime* installed_runtime();

@@ -14,6 +14,10 @@ namespace cause {
 std::string start_by(const std::string& user) { return "start by " + user; }
 std::string suspend_by(const std::string& user) { return "suspend by " + user; }
 std::string resume_by(const std::string& user) { return "resume by " + user; }
+std::string of_pass(const std::string& verb, const std::string& user) {
+  if (verb != "startall" && verb != "stopall") return {};
+  return verb + " by " + user;
+}
 std::string of_exit(const ExitInfo& info) {
   if (!info.status_known) return "exited (status unknown)";
   if (info.signal != 0) return "killed by signal " + std::to_string(info.signal);

@@ -31,6 +31,10 @@ inline constexpr const char* kDiedWhileDown = "died while qmd was down";
 inline constexpr const char* kAdopted = "re-adopted after qmd restart";
 std::string suspend_by(const std::string& user);        // "suspend by <user>"
 std::string resume_by(const std::string& user);         // "resume by <user>"
+// The node-wide passes (qm startall / qm stopall) name themselves as the cause
+// of every transition they ask for: "<verb> by <user>" for verb "startall" or
+// "stopall"; "" for any other verb (the transition keeps its usual cause).
+std::string of_pass(const std::string& verb, const std::string& user);
 // How a process ended by itself: "exited (code N)", "killed by signal N", or
 // "exited (status unknown)" for a process that was not qmd's child.
 std::string of_exit(const ExitInfo& info);

@@ -177,7 +177,9 @@ void Supervisor::started(Vm& vm, const std::string& status) {
   const int64_t vmid = vm.vmid;
   const auto t0 = vm.start_t0;
   const double ready_ms = vm.ready_ms;
-  record(vm, status, cause::start_by(user_of(vm.start.req)), vm.start.req, [done, vmid, t0, ready_ms] {
+  std::string c = cause::of_pass(vm.start.req.verb, user_of(vm.start.req));
+  if (c.empty()) c = cause::start_by(user_of(vm.start.req));
+  record(vm, status, c, vm.start.req, [done, vmid, t0, ready_ms] {
     spdlog::info("VM {}: start done in {:.1f} ms (QMP ready at {:.1f} ms)", vmid, ms_since(t0), ready_ms);
     done({});
   });
@@ -265,10 +267,20 @@ void Supervisor::on_exit(int64_t vmid, bool status_known, int exit_code, int sig
     if (!tail.empty()) detail = tail.substr(0, tail.size() - 1);
   }
   if (c != cause::of_exit(info) && info.status_known) detail = cause::of_exit(info);
-  const Request& req = (vm->stop_requested || vm->killed_after_timeout) ? vm->down_req : system_req_;
+  const bool asked = vm->stop_requested || vm->killed_after_timeout;
+  const Request* req = asked ? &vm->down_req : &system_req_;
+  // A stop or shutdown asked for by stopall: stopall is the cause, how the VM
+  // went down (powered off, killed after the timeout) the detail.
+  if (asked || vm->guest_shutdown) {
+    if (std::string pass = cause::of_pass(vm->down_req.verb, user_of(vm->down_req)); !pass.empty()) {
+      detail = detail.empty() ? c : c + "; " + detail;
+      c = std::move(pass);
+      req = &vm->down_req;
+    }
+  }
   auto waiters = std::make_shared<std::map<uint64_t, Waiter>>(std::move(vm->waiters));
   for (auto& [id, w] : *waiters) w.timer.reset(), w.kill_timer.reset();
-  record_stopped(vmid, c, detail, req, [waiters] {
+  record_stopped(vmid, c, detail, *req, [waiters] {
     for (auto& [id, w] : *waiters)
       if (w.on_gone) w.on_gone();
   });
@@ -319,6 +331,7 @@ void Supervisor::adopt(const std::map<int64_t, std::string>& recorded) {
 }
 
 void Supervisor::detach_all() {
+  delays_.clear();
   auto vms = std::move(vms_);
   vms_.clear();
   for (auto& [vmid, vm] : vms) {

@@ -149,6 +149,9 @@ class Supervisor {
   // `full` from what the supervisor tracks (no QMP round trip); with `full`
   // each running VM's QMP query-status. done is called exactly once.
   void statuses(std::vector<int64_t> vmids, bool full, std::function<void(std::vector<LiveStatus>)> done);
+  // done (success) after ms milliseconds, from a loop timer: the waits of
+  // startall (`up=`) never hold a thread in a sleep. Dropped by detach_all().
+  void delay(uint64_t ms, Done done);
 
   // At startup: re-attaches every VM that still runs (pidfile + live process
   // whose command line names its QMP socket) and records as stopped every VM
@@ -197,6 +200,7 @@ class Supervisor {
   std::map<int64_t, std::unique_ptr<Vm>> vms_;
   std::map<int64_t, std::unique_ptr<LoopTimer>> migrate_polls_;  // vmid -> next query-migrate
   uint64_t next_waiter_ = 1;
+  std::map<uint64_t, std::unique_ptr<LoopTimer>> delays_;  // delay()s pending, by waiter id
 };
 
 // The QMP socket path named in argv (`-chardev socket,id=qmp,...,path=P` or

@@ -265,4 +265,14 @@ void Supervisor::statuses(std::vector<int64_t> vmids, bool full, std::function<v
   finish();
 }
 
+void Supervisor::delay(uint64_t ms, Done done) {
+  const uint64_t id = next_waiter_++;
+  auto& timer = delays_[id];
+  timer = std::make_unique<LoopTimer>(loop_);
+  timer->start(ms, [this, id, done = std::move(done)] {
+    delays_.erase(id);  // safe: LoopTimer moved this callback out before calling it
+    done({});
+  });
+}
+
 }  // namespace qmd::service::runtime

@@ -63,9 +63,10 @@ class QmdNode {
   // Added to the environment of qmd and qm (e.g. QMD_BALLOON_INTERVAL).
   std::map<std::string, std::string> extra_env;
 
-  // Starts qmd --foreground and waits until its socket answers.
-  void start_qmd() {
-    qmd_pid_ = spawn({"/bin/sh", "-c", "exec " + binary("qmd") + " --foreground --log-level debug 2>>" + dir() + "/qmd.log"},
+  // Starts qmd --foreground (plus `extra_args`) and waits until its socket answers.
+  void start_qmd(const std::string& extra_args = {}) {
+    qmd_pid_ = spawn({"/bin/sh", "-c", "exec " + binary("qmd") + " --foreground --log-level debug " + extra_args +
+                                           " 2>>" + dir() + "/qmd.log"},
                      env());
     if (!eventually([&] { return socket_answers(sock()); }, 20000)) throw std::runtime_error("qmd did not start:\n" + log());
   }
