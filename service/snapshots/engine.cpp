@@ -231,8 +231,13 @@ RollbackResult rollback_snapshot(Context& ctx, const std::string& name, const st
   const config::Section snap = rollback_target(conf, name);
   ctx.backend.activate_storages(storages_of(snap, true));
   for (const auto& d : snapshot_drives(snap)) ctx.backend.rollback_possible(d.volid, name);
-  ConfigFile locked = rollback_prepare(conf, name);
-  if (ctx.backend.vm_running()) ctx.backend.vm_stop();
+  ConfigFile locked = rollback_prepare(conf, name);  // refusals before the VM is stopped
+  if (ctx.backend.vm_running()) {
+    ctx.backend.vm_stop();
+    // The stop is recorded on the VM's stream too: start again from there.
+    conf = ctx.log.load();
+    locked = rollback_prepare(conf, name);
+  }
   running_check(ctx);
   ctx.log.record(Entry{Phase::kStarted, "rollback", "", {{"name", name}}}, conf, locked);
 

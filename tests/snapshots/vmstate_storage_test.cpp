@@ -11,10 +11,16 @@ using qmd::service::snapshots::vmstate_storage;
 namespace {
 qmd::config::ConfigFile parse(const std::string& text) { return qmd::config::parse_config(text, 100, true).conf; }
 
-const qmd::storage::StorageConfig kStorages = qmd::storage::parse_storage_cfg(
-    "dir: fast\n\tpath /srv/fast\n\tcontent images\n\n"
-    "dir: nfs\n\tpath /srv/nfs\n\tcontent images\n\tshared 1\n",
-    "/var/lib/qmd");
+qmd::storage::StorageConfig storages() {
+  qmd::storage::StorageConfig c;
+  c.entries.push_back(qmd::storage::builtin_local("/var/lib/qmd"));
+  qmd::storage::StorageEntry fast{.id = "fast", .type = "dir", .path = "/srv/fast", .content = {"images"}};
+  qmd::storage::StorageEntry nfs{.id = "nfs", .type = "dir", .path = "/srv/nfs", .content = {"images"}, .shared = true};
+  c.entries.push_back(fast);
+  c.entries.push_back(nfs);
+  return c;
+}
+const qmd::storage::StorageConfig kStorages = storages();
 }  // namespace
 
 TEST_CASE("vmstate storage: vmstatestorage, else a shared storage of a disk, else a local one, else local") {
