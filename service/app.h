@@ -37,7 +37,10 @@ class App {
 
   // Appends `events` to vm/<vmid> with expected_version, the inline projector
   // in the same transaction, meta from the request; then writes the VM's .conf.
-  // Throws events::ConflictError when the stream moved on.
+  // Holds the VM's flock (vm_flock.h) exclusively meanwhile, unless this
+  // thread holds it already; waits up to 10 s for it.
+  // Throws events::ConflictError when the stream moved on, CommandError
+  // "can't lock file '<path>' - got timeout".
   events::AppendResult commit(int64_t vmid, int64_t expected_version,
                               const std::vector<events::NewEvent>& events, const Request& req);
 

@@ -41,6 +41,13 @@ Reply run_create(App& app, const Request& req) {
   const PreparedOptions opts = prepare_options(req, kCreateOptions, app.env(), gen);
   const auto before = app.model().load(vmid);
   if (before.exists) throw already_exists(vmid);
+  // Every storage a disk goes to is checked before anything is written
+  // (Proxmox's check_storage_access), so a missing storage or an unreadable
+  // storage.cfg leaves no VM behind. Throws the StorageError as is.
+  for (const auto& a : opts.allocations) {
+    const auto& s = app.storage().config().usable(a.storage);
+    if (!s.has_content("images")) throw CommandError("storage '" + a.storage + "' does not support vm images");
+  }
   const int64_t expected = before.version == 0 ? events::kNoStream : before.version;
 
   config::ConfigFile conf = plan_create(opts, gen, installed_qemu_version());

@@ -59,6 +59,9 @@ Reply run_destroy(App& app, const Request& req) {
   if (lock != "suspended" && lock != "destroyed") check_lock(s, skiplock);
 
   std::set<std::string> volumes = owned_volumes(s.conf, vmid);
+  // An unreadable storage.cfg stops the destroy before anything is written:
+  // going on would drop the VM and orphan every image it owns.
+  if (!volumes.empty()) app.storage();
   if (unreferenced || unfinished_create_or_clone(s)) {
     for (const auto& v : app.storage().list_volumes_of(static_cast<int>(vmid))) volumes.insert(v);
   }

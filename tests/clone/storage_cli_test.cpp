@@ -11,7 +11,9 @@ TEST_CASE("a missing storage or a malformed storage.cfg: clear errors, nothing w
 
   auto missing = qm({"create", "101", "-scsi0", "nope:1"});
   CHECK(missing.exit_code == 255);
-  CHECK(missing.err == "STORAGE_MISSING");
+  CHECK(missing.err == "storage 'nope' does not exist\n");
+  write_file(qm.dir() + "/storage.cfg", "dir: isos\n\tpath " + qm.dir() + "/isos\n\tcontent iso\n");
+  CHECK(qm({"create", "101", "-scsi0", "isos:1"}).err == "storage 'isos' does not support vm images\n");
   auto clone = qm({"clone", "100", "102", "--storage", "nope"});
   CHECK(clone.err == "storage 'nope' does not exist\n");
 
