@@ -1,5 +1,6 @@
 #include "service/autoballoon/target_audit.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "projections/vm_events.h"
@@ -15,6 +16,7 @@ std::vector<TargetRecord> TargetAudit::after_cycle(const Plan& plan, const HostM
                                                    const std::map<int, std::int64_t>& live,
                                                    const std::set<int>& up) {
   std::set<int> changed;
+  std::vector<TargetRecord> reversed;
   for (const auto& [vmid, target] : sent) {
     std::int64_t before;
     if (auto t = last_target_.find(vmid); t != last_target_.end()) before = t->second;
@@ -23,6 +25,10 @@ std::vector<TargetRecord> TargetAudit::after_cycle(const Plan& plan, const HostM
     last_target_[vmid] = target;
     if (target == before) continue;
     changed.insert(vmid);
+    if (auto o = open_.find(vmid); o != open_.end() && (target > before) != (o->second.to > o->second.from)) {
+      reversed.push_back(o->second);  // the direction turned: that series ends here
+      open_.erase(o);
+    }
     auto [it, fresh] = open_.try_emplace(vmid);
     TargetRecord& r = it->second;
     if (fresh) {
@@ -35,7 +41,7 @@ std::vector<TargetRecord> TargetAudit::after_cycle(const Plan& plan, const HostM
     r.set = plan.set_used;
     r.host = host;
   }
-  std::vector<TargetRecord> due;
+  std::vector<TargetRecord> due = std::move(reversed);
   for (auto it = open_.begin(); it != open_.end();) {
     const bool settled = !changed.count(it->first);
     if (settled || it->second.cycles >= max_cycles_ || !up.count(it->first)) {
@@ -46,6 +52,7 @@ std::vector<TargetRecord> TargetAudit::after_cycle(const Plan& plan, const HostM
     }
   }
   std::erase_if(last_target_, [&](const auto& kv) { return !up.count(kv.first); });
+  std::sort(due.begin(), due.end(), [](const TargetRecord& a, const TargetRecord& b) { return a.vmid < b.vmid; });
   return due;
 }
 

@@ -6,12 +6,14 @@
 // target form a series, recorded as ONE event `vm.balloon.target`
 // {from, target, cycles, goal, set, host}, due
 //   - at the first cycle that leaves the VM's target as it was (it settled), or
+//   - when a change goes the other way (a series only grows or only shrinks), or
 //   - when the series has lasted `max_cycles` changing cycles (a VM that keeps
 //     moving is recorded at least that often), or
 //   - when the VM is no longer up (nothing decided is lost).
-// So a VM gives at most one event per two cycles, and in the common case one
-// per convergence; a VM whose target does not change gives none. Pure (no
-// clock, no I/O): the cycle feeds it what happened.
+// So a VM gives at most one event per cycle (only if it turns every cycle),
+// otherwise at most one per two cycles, in the common case one per
+// convergence, and none while its target does not change. Pure (no clock, no
+// I/O): the cycle feeds it what happened.
 #pragma once
 
 #include <cstdint>

@@ -85,7 +85,7 @@ json last_logged_plan(const std::string& log) {
 
 }  // namespace
 
-TEST_CASE("autoballoon: a real guest's balloon follows the host's memory; manual, floorless and driverless VMs are left alone",
+TEST_CASE("autoballoon: a real guest's balloon follows the host's memory while shares 0 and floorless and driverless VMs stay",
           "[autoballoon][guest]") {
   if (!have_guest()) {
     WARN("SKIP: test guest not found in " << guest_dir() << " (run tests/guest/build-guest.sh)");
@@ -123,6 +123,14 @@ TEST_CASE("autoballoon: a real guest's balloon follows the host's memory; manual
   CHECK(balloon_of(node, 303) == 64 * kMiB);
 
   // One event per series of changes, with what the decision was based on.
+  INFO("history of 300:\n" << node.qm({"history", "300"}).out);
+  INFO("qmd log (autoballoon lines):\n" << [&] {
+    std::istringstream in(node.log());
+    std::string out;
+    for (std::string line; std::getline(in, line);)
+      if (line.find("autoballoon") != std::string::npos || line.find("error") != std::string::npos) out += line + "\n";
+    return out.size() > 6000 ? out.substr(out.size() - 6000) : out;
+  }());
   REQUIRE(eventually([&] { return events_of(node, 300, "vm.balloon.target").size() >= 2; }, 30000));
   const auto ev = events_of(node, 300, "vm.balloon.target");
   REQUIRE(ev.size() == 2);

@@ -110,3 +110,18 @@ TEST_CASE("audit: the history summary of the event", "[autoballoon][audit]") {
   CHECK(qmd::service::summarize_event(e) ==
         "balloon target 1024.50 MiB -> 1000 MiB (4 cycles, goal -200 MiB, relaxed)");
 }
+
+TEST_CASE("audit: a change of direction ends a series", "[autoballoon][audit]") {
+  TargetAudit audit;
+  CHECK(audit.after_cycle(plan(4096 * kMiB, SetUsed::all), kHost, {{300, 256 * kMiB}}, {{300, 160 * kMiB}}, {300})
+            .empty());
+  // the host runs short the very next cycle: the growth is recorded, the shrink starts a new series
+  auto due = audit.after_cycle(plan(-1024 * kMiB, SetUsed::relaxed), kHost, {{300, 160 * kMiB}},
+                               {{300, 256 * kMiB}}, {300});
+  REQUIRE(due.size() == 1);
+  CHECK(due[0] == record(300, 160 * kMiB, 256 * kMiB, 1, 4096 * kMiB, SetUsed::all));
+  due = audit.after_cycle(plan(-1024 * kMiB, SetUsed::relaxed), kHost, {{300, 160 * kMiB}}, {{300, 200 * kMiB}},
+                          {300});
+  REQUIRE(due.size() == 1);
+  CHECK(due[0] == record(300, 256 * kMiB, 160 * kMiB, 1, -1024 * kMiB, SetUsed::relaxed));
+}
