@@ -39,7 +39,8 @@ events::AppendResult App::commit(int64_t vmid, int64_t expected_version,
   auto result = store_->append("vm/" + std::to_string(vmid), expected_version, events, meta_for(req),
                                projector_->hook());
   // The events are committed: a file that cannot be written now stays marked
-  // dirty and is rendered by the next sync; the caller must not see a failure.
+  // dirty and is rendered by the next sync; the caller must not see a failure
+  // (callers would undo work that the log already says is done).
   try {
     sync_conf_files();
   } catch (const std::exception& e) {

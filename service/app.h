@@ -36,9 +36,7 @@ class App {
   storage::Storage& storage();
 
   // Appends `events` to vm/<vmid> with expected_version, the inline projector
-  // in the same transaction, meta from the request; then writes the VM's .conf
-  // (a failure to write it is logged, not thrown: the events are committed and
-  // the file stays marked for the next sync).
+  // in the same transaction, meta from the request; then writes the VM's .conf.
   // Throws events::ConflictError when the stream moved on.
   events::AppendResult commit(int64_t vmid, int64_t expected_version,
                               const std::vector<events::NewEvent>& events, const Request& req);
