@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -40,7 +41,10 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
   if (ec) throw std::runtime_error("cannot create directory '" + p.parent_path().string() + "': " + ec.message());
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Unique per process AND thread: qmd renders from several threads (requests,
+  // the tree follower), and two renders of one file must not share a temp file.
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create", tmp);
   size_t off = 0;

@@ -46,7 +46,14 @@ events::AppendResult App::commit(int64_t vmid, int64_t expected_version,
     flock.emplace(VmFlock::acquire(lock_dir, vmid, VmFlock::Mode::Exclusive, kConfigLockTimeout));
   auto result = store_->append("vm/" + std::to_string(vmid), expected_version, events, meta_for(req),
                                projector_->hook());
-  sync_conf_files();
+  // The events are committed: a file that cannot be written now stays marked
+  // dirty and is rendered by the next sync; the caller must not see a failure
+  // (callers would undo work that the log already says is done).
+  try {
+    sync_conf_files();
+  } catch (const std::exception& e) {
+    spdlog::warn("VM {}: .conf not rendered yet: {}", vmid, e.what());
+  }
   return result;
 }
 

@@ -105,6 +105,8 @@ TEST_CASE("migrate: the checks of §6.9 refuse with their messages and write not
 
   // A storage the target does not have.
   write_file(c.a.dir() + "/storage.cfg", "dir: fast\n\tpath " + c.a.dir() + "/fast\n\tcontent images\n");
+  c.a.stop_qmd();  // qmd reads storage.cfg once
+  c.a.start_qmd();
   c.a.qm_ok({"set", "100", "--scsi1", "fast:1"});
   const auto n1 = c.a.events(100).size();
   CHECK(c.a.qm({"migrate", "100", "b"}).err == "storage 'fast' is not available on node 'b'\n");
