@@ -14,8 +14,15 @@ qmd::config::ConfigFile parse(const std::string& text) { return qmd::config::par
 qmd::storage::StorageConfig storages() {
   qmd::storage::StorageConfig c;
   c.entries.push_back(qmd::storage::builtin_local("/var/lib/qmd"));
-  qmd::storage::StorageEntry fast{.id = "fast", .type = "dir", .path = "/srv/fast", .content = {"images"}};
-  qmd::storage::StorageEntry nfs{.id = "nfs", .type = "dir", .path = "/srv/nfs", .content = {"images"}, .shared = true};
+  qmd::storage::StorageEntry fast;
+  fast.id = "fast";
+  fast.type = "dir";
+  fast.path = "/srv/fast";
+  fast.content = {"images"};
+  qmd::storage::StorageEntry nfs = fast;
+  nfs.id = "nfs";
+  nfs.path = "/srv/nfs";
+  nfs.shared = true;
   c.entries.push_back(fast);
   c.entries.push_back(nfs);
   return c;
