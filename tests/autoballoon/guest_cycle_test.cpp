@@ -5,6 +5,8 @@
 // `qm status --verbose --output-format json` (field `balloon`).
 #include <catch2/catch.hpp>
 
+#include "tests/support/test_guest.h"
+
 #include <cstdlib>
 #include <sstream>
 
@@ -17,10 +19,7 @@ namespace {
 
 constexpr std::int64_t kMiB = 1024 * 1024;
 
-std::string guest_dir() {
-  const char* d = std::getenv("QMD_GUEST_DIR");
-  return d != nullptr && *d ? d : "/var/cache/qmd/test-guest";
-}
+using qmd::testing::guest_dir;
 
 bool have_guest() {
   const std::string g = guest_dir();

@@ -34,7 +34,7 @@ TEST_CASE("meminfo: missing or malformed lines are errors naming them", "[autoba
                     "invalid MemAvailable line 'MemAvailable: -5 kB'");
 }
 
-TEST_CASE("meminfo file: read on every call; a missing file names its path", "[autoballoon][host]") {
+TEST_CASE("meminfo file: read on every call, a missing file names its path", "[autoballoon][host]") {
   qmd::testing::TempDir dir;
   const std::string path = dir / "meminfo";
   MeminfoFile src(path);

@@ -26,7 +26,7 @@ std::multiset<std::string> logged_commands(const Qm& qm) {
 }
 }  // namespace
 
-TEST_CASE("concurrent qm set on one VM: each succeeds or reports the conflict; none is lost",
+TEST_CASE("concurrent qm set on one VM: each succeeds or reports the conflict, none is lost",
           "[cli][concurrency]") {
   Qm qm;
   REQUIRE(qm({"create", "100"}).exit_code == 0);

@@ -40,7 +40,7 @@ TEST_CASE("set changes values of a stopped VM directly", "[cli][set]") {
         "vmgenid: 0\n");
 }
 
-TEST_CASE("set --delete removes keys; unknown keys only warn", "[cli][set]") {
+TEST_CASE("set --delete removes keys, unknown keys only warn", "[cli][set]") {
   Qm qm;
   make_vm(qm, "100");
   REQUIRE(qm({"set", "100", "-cores", "4", "-onboot", "1"}).exit_code == 0);
@@ -117,7 +117,7 @@ TEST_CASE("set honours --digest and locks", "[cli][set][locks]") {
   CHECK(h.out.find("released lock 'backup'") != std::string::npos);
 }
 
-TEST_CASE("pending shows cur/new/del lines; revert drops a pending change", "[cli][pending]") {
+TEST_CASE("pending shows cur/new/del lines, revert drops a pending change", "[cli][pending]") {
   Qm qm;
   make_vm(qm, "100");
   // A stopped VM applies changes directly, so pending is empty.

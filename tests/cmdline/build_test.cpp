@@ -180,7 +180,7 @@ TEST_CASE("OVMF: code image, efidisk as pflash1, a vars copy in run_dir without 
                     "OVMF image 'OVMF_CODE_4M.fd' is not installed on this host (Debian package ovmf)");
 }
 
-TEST_CASE("refusals name what the host lacks; --snapshot reads the snapshot section") {
+TEST_CASE("refusals name what the host lacks, --snapshot reads the snapshot section") {
   CHECK_THROWS_WITH(build("arch: aarch64\n"),
                     "arch 'aarch64' needs qemu-system-aarch64, which qmd does not run on this x86_64 host");
   CHECK_THROWS_WITH(build("hostpci0: mapping=gpu\n"), "PCI mapping 'gpu' (hostpci0) is not defined on this host");

@@ -47,7 +47,7 @@ TEST_CASE("values are canonicalised on read and write") {
   CHECK(r.conf.main.at("scsi0") == "local:1/a.raw,backup=0,size=4G");
 }
 
-TEST_CASE("strict errors carry the exact Proxmox text; non-strict warns the same") {
+TEST_CASE("strict errors carry the exact Proxmox text, non-strict warns the same") {
   CHECK(strict_error("[PENDING]\nname: a\n[PENDING]\n") == "vm 8006 - duplicate section: pending");
   CHECK(strict_error("[special:cloudinit]\n[special:cloudinit]\n") == "vm 8006 - duplicate special section: cloudinit");
   CHECK(strict_error("[s1]\n[s1]\n") == "vm 8006 - duplicate snapshot section: s1");
@@ -76,7 +76,7 @@ TEST_CASE("strict errors carry the exact Proxmox text; non-strict warns the same
   CHECK(r.conf.snapshots.empty());
 }
 
-TEST_CASE("unknown sections are skipped entirely; special:cloudinit is stored unchecked") {
+TEST_CASE("unknown sections are skipped entirely, special:cloudinit is stored unchecked") {
   auto r = parse_config("name: a\n[special:nope]\nname: b\n#c\n[special:cloudinit]\nname: -bad name-\n", 8006, false);
   CHECK(r.conf.main.at("name") == "a");
   CHECK(r.conf.main.count("description") == 0);

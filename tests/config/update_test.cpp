@@ -111,7 +111,7 @@ TEST_CASE("protection blocks removing disks") {
                     "can't remove unused disk 'local:100/vm-100-disk-9.qcow2' - protection mode enabled");
 }
 
-TEST_CASE("revert drops pending values and deletes; cleanup drops no-op pending values") {
+TEST_CASE("revert drops pending values and deletes, cleanup drops no-op pending values") {
   ConfigFile c = base();
   c.pending = {{"cores", "8"}, {"delete", "name"}};
   UpdateRequest r;

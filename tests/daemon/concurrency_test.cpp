@@ -32,7 +32,7 @@ std::vector<RunResult> all_at_once(QmdNode& node, const std::string& verb, const
 }
 }  // namespace
 
-TEST_CASE("concurrency: VMs started and stopped all at once; none left running, all recorded") {
+TEST_CASE("concurrency: VMs started and stopped all at once, none left running, all recorded") {
   QmdNode node;
   node.start_qmd();
   for (int i = 0; i < kVms; ++i) node.create_diskless(100 + i, 32);

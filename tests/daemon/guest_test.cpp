@@ -2,6 +2,8 @@
 // that answers the ACPI power button shuts down cleanly.
 #include <catch2/catch.hpp>
 
+#include "tests/support/test_guest.h"
+
 #include <cstdlib>
 
 #include "tests/daemon/qmd_fixture.h"
@@ -9,13 +11,10 @@
 using namespace qmd::testing;
 
 namespace {
-std::string guest_dir() {
-  const char* d = std::getenv("QMD_GUEST_DIR");
-  return d != nullptr && *d ? d : "/var/cache/qmd/test-guest";
-}
+using qmd::testing::guest_dir;
 }  // namespace
 
-TEST_CASE("guest: shutdown of a real guest is a clean guest shutdown; the balloon is set at start") {
+TEST_CASE("guest: shutdown of a real guest is a clean guest shutdown, the balloon is set at start") {
   const std::string g = guest_dir();
   if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz")) {
     WARN("SKIP: test guest not found in " << g << " (run tests/guest/build-guest.sh)");
@@ -52,15 +51,10 @@ TEST_CASE("guest: shutdown of a real guest is a clean guest shutdown; the balloo
 
 namespace {
 // The highest QMD-GUEST-TICK number on the serial console (-1 before the first).
-int last_tick(const std::string& serial) {
-  const std::string text = read_file(serial);
-  const auto at = text.rfind("QMD-GUEST-TICK ");
-  if (at == std::string::npos) return -1;
-  return std::atoi(text.c_str() + at + 15);
-}
+int last_tick(const std::string& serial) { return qmd::testing::last_tick_in(read_file(serial)); }
 }  // namespace
 
-TEST_CASE("guest: a suspended guest stops ticking and resumes; reboot restarts it with a new QEMU") {
+TEST_CASE("guest: a suspended guest stops ticking and resumes, reboot restarts it with a new QEMU") {
   const std::string g = guest_dir();
   if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz")) {
     WARN("SKIP: test guest not found in " << g << " (run tests/guest/build-guest.sh)");

@@ -19,7 +19,7 @@ std::string row(int vmid, const std::string& status, int mem, pid_t pid) {
 }
 }  // namespace
 
-TEST_CASE("list: live status and PID through qmd; --full asks QMP") {
+TEST_CASE("list: live status and PID through qmd, --full asks QMP") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);

@@ -46,7 +46,7 @@ TEST_CASE("request line: bad input gives an error reply naming the problem") {
   CHECK(daemon::oversized_request_reply().err == "qmd: invalid request: line longer than 1048576 bytes\n");
 }
 
-TEST_CASE("reply line: one line, parsed back exactly; invalid UTF-8 does not throw") {
+TEST_CASE("reply line: one line, parsed back exactly, invalid UTF-8 does not throw") {
   Reply r{3, "a\nb\n", "c\n"};
   const std::string line = daemon::reply_line(r);
   CHECK(line == "{\"err\":\"c\\n\",\"exit_code\":3,\"out\":\"a\\nb\\n\"}\n");

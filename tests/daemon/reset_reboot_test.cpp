@@ -6,7 +6,7 @@
 
 using namespace qmd::testing;
 
-TEST_CASE("reset: a running VM is reset in place; a stopped one is not running") {
+TEST_CASE("reset: a running VM is reset in place, a stopped one is not running") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);
@@ -25,7 +25,7 @@ TEST_CASE("reset: a running VM is reset in place; a stopped one is not running")
   CHECK(node.qm({"stop", "100"}).exit_code == 0);
 }
 
-TEST_CASE("reboot: a stopped VM is not running; without a guest OS the shutdown times out and the VM keeps running") {
+TEST_CASE("reboot: a stopped VM is not running, without a guest OS the shutdown times out and the VM keeps running") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);

@@ -27,7 +27,7 @@ std::pair<long, long> pgrp_and_session(pid_t pid) {
 }
 }  // namespace
 
-TEST_CASE("runtime: start, status, list, stop; every transition recorded with its cause") {
+TEST_CASE("runtime: start, status, list, stop, every transition recorded with its cause") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);
@@ -102,7 +102,7 @@ TEST_CASE("runtime: start refuses templates and locked VMs, applies pending chan
   CHECK(node.qm({"stop", "100"}).exit_code == 0);
 }
 
-TEST_CASE("runtime: shutdown of a VM without guest OS times out; --forceStop stops it") {
+TEST_CASE("runtime: shutdown of a VM without guest OS times out, --forceStop stops it") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);
@@ -124,7 +124,7 @@ TEST_CASE("runtime: shutdown of a VM without guest OS times out; --forceStop sto
   CHECK(ev["detail"] == "exited (code 0)");  // QEMU exits 0 on SIGTERM
 }
 
-TEST_CASE("runtime: suspend and resume; a paused VM refuses shutdown without --forceStop") {
+TEST_CASE("runtime: suspend and resume, a paused VM refuses shutdown without --forceStop") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);
@@ -192,7 +192,7 @@ TEST_CASE("runtime: a QEMU killed from outside is recorded as an unexpected exit
   CHECK(node.qm({"stop", "100"}).exit_code == 0);
 }
 
-TEST_CASE("runtime: kill -9 of qmd leaves VMs running; a restarted qmd re-adopts them") {
+TEST_CASE("runtime: kill -9 of qmd leaves VMs running, a restarted qmd re-adopts them") {
   QmdNode node;
   node.start_qmd();
   node.create_diskless(100);

@@ -6,7 +6,7 @@
 
 using namespace qmd::testing;
 
-TEST_CASE("cluster: each node registers; every node's tree shows every VM under its owner") {
+TEST_CASE("cluster: each node registers, every node's tree shows every VM under its owner") {
   Cluster c;
   c.start();
   auto audit = nlohmann::json::parse(c.a.qm({"audit", "--type", "node.registered", "--output-format", "json"}).out);

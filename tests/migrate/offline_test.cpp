@@ -19,7 +19,7 @@ const nlohmann::json* last_of_type(const std::vector<nlohmann::json>& evs, const
 }
 }  // namespace
 
-TEST_CASE("migrate offline: a qcow2 disk on local storage arrives byte for byte; ownership moves in one commit") {
+TEST_CASE("migrate offline: a qcow2 disk on local storage arrives byte for byte, ownership moves in one commit") {
   Cluster c;
   c.start();
   c.a.qm_ok({"create", "100", "--memory", "64", "--scsi0", "local:1", "--name", "mover"});
@@ -115,7 +115,7 @@ TEST_CASE("migrate: the checks of §6.9 refuse with their messages and write not
   CHECK(c.a.qm({"config", "100"}).out.find("lock") == std::string::npos);
 }
 
-TEST_CASE("migrate offline: a failed copy frees what reached the target; the VM stays, unlocked, with a failed event") {
+TEST_CASE("migrate offline: a failed copy frees what reached the target, the VM stays, unlocked, with a failed event") {
   Cluster c;
   c.start();
   c.a.qm_ok({"create", "100", "--memory", "64", "--scsi0", "local:1", "--scsi1", "local:1"});
@@ -137,7 +137,7 @@ TEST_CASE("migrate offline: a failed copy frees what reached the target; the VM 
   CHECK(last_of_type(evs, "vm.moved") == nullptr);
 }
 
-TEST_CASE("migrate: a running VM needs --online; migration and qm set race on one VM") {
+TEST_CASE("migrate: a running VM needs --online, migration and qm set race on one VM") {
   Cluster c;
   c.start();
   c.a.qm_ok({"create", "100", "--memory", "64", "--scsi0", "local:1"});

@@ -3,6 +3,8 @@
 // log; failures keep it running on the source with a failed event.
 #include <catch2/catch.hpp>
 
+#include "tests/support/test_guest.h"
+
 #include <cstdlib>
 
 #include "tests/migrate/cluster_fixture.h"
@@ -16,16 +18,8 @@ std::vector<nlohmann::json> of_type(const std::vector<nlohmann::json>& evs, cons
     if (e["type"] == type) out.push_back(e);
   return out;
 }
-std::string guest_dir() {
-  const char* d = std::getenv("QMD_GUEST_DIR");
-  return d != nullptr && *d ? d : "/var/cache/qmd/test-guest";
-}
-int last_tick(const std::string& serial) {
-  const std::string text = read_file(serial);
-  const auto at = text.rfind("QMD-GUEST-TICK ");
-  if (at == std::string::npos) return -1;
-  return std::atoi(text.c_str() + at + 15);
-}
+using qmd::testing::guest_dir;
+int last_tick(const std::string& serial) { return qmd::testing::last_tick_in(read_file(serial)); }
 }  // namespace
 
 TEST_CASE("migrate online: a diskless VM moves to the other node and keeps running") {
@@ -125,7 +119,7 @@ TEST_CASE("migrate online: the target QEMU dying mid-way keeps the VM running on
   CHECK(again.exit_code == 0);
 }
 
-TEST_CASE("migrate online: refused when the target qmd is down; a target that cannot start QEMU fails cleanly") {
+TEST_CASE("migrate online: refused when the target qmd is down, a target that cannot start QEMU fails cleanly") {
   Cluster c;
   c.start();
   // "shared" storage whose path differs per node: b does not see a's image,
@@ -163,7 +157,7 @@ TEST_CASE("migrate online: refused when the target qmd is down; a target that ca
   CHECK(c.a.qm({"config", "100"}).out.find("lock") == std::string::npos);
 }
 
-TEST_CASE("migrate online: the real guest keeps counting across the move; downtime under a second") {
+TEST_CASE("migrate online: the real guest keeps counting across the move, downtime under a second") {
   const std::string g = guest_dir();
   if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz")) {
     WARN("SKIP: test guest not found in " << g << " (run tests/guest/build-guest.sh)");

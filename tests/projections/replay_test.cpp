@@ -40,7 +40,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the inline projector keeps rows and checkpoints; verify agrees", "[projections][replay]") {
+TEST_CASE("the inline projector keeps rows and checkpoints, verify agrees", "[projections][replay]") {
   Fixture f;
   f.changes(100, 300);
   f.changes(101, 3);
@@ -66,7 +66,7 @@ TEST_CASE("state_at folds from the newest checkpoint before the point", "[projec
   CHECK_FALSE(projections::state_at(f.store, f.model, 100, before).exists);
 }
 
-TEST_CASE("rebuild restores rows that were lost or damaged; verify finds the damage first",
+TEST_CASE("rebuild restores rows that were lost or damaged, verify finds the damage first",
           "[projections][rebuild]") {
   Fixture f;
   f.changes(100, 10);

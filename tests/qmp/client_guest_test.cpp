@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/test_guest.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,10 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string guest_dir() {
-  const char* env = std::getenv("QMD_GUEST_DIR");
-  return env && *env ? env : "/var/cache/qmd/test-guest";
-}
+using qmd::testing::guest_dir;
 
 bool file_contains(const std::string& path, const std::string& needle) {
   std::ifstream in(path, std::ios::binary);

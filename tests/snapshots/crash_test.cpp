@@ -39,7 +39,7 @@ std::string vm_conf() {
 
 }  // namespace
 
-TEST_CASE("kill -9 during a snapshot leaves the VM locked; unlock and retry work", "[snapshots][cli][crash]") {
+TEST_CASE("kill -9 during a snapshot leaves the VM locked, unlock and retry work", "[snapshots][cli][crash]") {
   // Kill as soon as the first step is on record; a run that finished before
   // the kill landed is not a crash mid-way, so try again on a fresh directory.
   for (int attempt = 0; attempt < 20; ++attempt) {

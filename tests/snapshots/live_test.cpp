@@ -3,6 +3,8 @@
 // serial console, so the counter shows which RAM state the guest runs from.
 #include <catch2/catch.hpp>
 
+#include "tests/support/test_guest.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -14,10 +16,7 @@ using namespace qmd::testing;
 
 namespace {
 
-std::string guest_dir() {
-  const char* d = std::getenv("QMD_GUEST_DIR");
-  return d != nullptr && *d ? d : "/var/cache/qmd/test-guest";
-}
+using qmd::testing::guest_dir;
 
 // The tick numbers in `text`, in order.
 std::vector<int> ticks(const std::string& text) {

@@ -53,7 +53,7 @@ int64_t ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-TEST_CASE("startall: onboot guests by startup order, unordered last, VMID order, up= delays; --force") {
+TEST_CASE("startall: onboot guests by startup order, unordered last, VMID order, up= delays, --force") {
   QmdNode node;
   node.start_qmd();
   create(node, 101, {"--onboot", "1", "--startup", "order=2,up=1"});
@@ -158,7 +158,7 @@ TEST_CASE("stopall: all running guests in reverse order, force-stopped after dow
   CHECK(none.err.empty());
 }
 
-TEST_CASE("stopall --force-stop 0 reports the timeout; a locked guest is not shut down") {
+TEST_CASE("stopall --force-stop 0 reports the timeout, a locked guest is not shut down") {
   QmdNode node;
   node.start_qmd();
   create(node, 211, {});
