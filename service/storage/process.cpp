@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <system_error>
 
 extern char** environ;
@@ -30,35 +32,51 @@ struct Pipe {
   }
 };
 
-// The child starts with default signal dispositions and an empty mask, whatever
-// the parent (e.g. a libuv loop ignoring SIGPIPE) has set up.
-class SpawnAttr {
- public:
-  SpawnAttr() {
-    posix_spawnattr_init(&a_);
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&a_, &all);
-    posix_spawnattr_setsigmask(&a_, &none);
-    posix_spawnattr_setflags(&a_, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+// argv0 as execve needs it: a name without '/' is looked up in PATH in the
+// parent, so that the child between fork and exec only makes system calls.
+std::string resolve_program(const std::string& argv0) {
+  if (argv0.find('/') != std::string::npos) return argv0;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t from = 0;
+  while (from <= dirs.size()) {
+    size_t to = dirs.find(':', from);
+    if (to == std::string::npos) to = dirs.size();
+    const std::string dir = to == from ? "." : dirs.substr(from, to - from);
+    const std::string candidate = dir + "/" + argv0;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    from = to + 1;
   }
-  ~SpawnAttr() { posix_spawnattr_destroy(&a_); }
-  posix_spawnattr_t* get() { return &a_; }
+  return argv0;  // execve fails with ENOENT, reported as for any other program
+}
 
- private:
-  posix_spawnattr_t a_;
-};
-
-class SpawnActions {
- public:
-  SpawnActions() { posix_spawn_file_actions_init(&a_); }
-  ~SpawnActions() { posix_spawn_file_actions_destroy(&a_); }
-  posix_spawn_file_actions_t* get() { return &a_; }
-
- private:
-  posix_spawn_file_actions_t a_;
-};
+// The child's side of fork: default signal dispositions and an empty mask
+// (whatever the parent, e.g. a libuv loop ignoring SIGPIPE, has set up), stdin
+// on /dev/null, and death with its parent — a copy whose caller was killed
+// (qm or qmd under kill -9) must not write on into a volume that crash
+// recovery is about to remove. Only async-signal-safe calls: the parent may
+// have threads. Writes errno to err_fd and exits 127 when exec fails.
+[[noreturn]] void exec_child(const char* program, char* const* args, int out_fd, int err_fd, int status_fd,
+                             pid_t parent) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
+  const int in = ::open("/dev/null", O_RDONLY);
+  if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) {
+    const int e = errno;
+    (void)!::write(status_fd, &e, sizeof e);
+    ::_exit(127);
+  }
+  ::execve(program, args, environ);
+  const int e = errno;
+  (void)!::write(status_fd, &e, sizeof e);
+  ::_exit(127);
+}
 
 // Reads both pipes until both reach EOF.
 void drain(Pipe& out, Pipe& err, ProcessResult& r,
@@ -90,20 +108,29 @@ void drain(Pipe& out, Pipe& err, ProcessResult& r,
 
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::function<void(std::string_view)>& on_stdout) {
-  Pipe out, err;
-  SpawnActions actions;
-  SpawnAttr attr;
-  posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(actions.get(), out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(actions.get(), err.fd[1], 2);
+  Pipe out, err, exec_status;
 
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const std::string program = resolve_program(argv[0]);
 
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], actions.get(), attr.get(), args.data(), environ);
-  if (rc != 0) throw std::system_error(rc, std::generic_category(), "unable to run '" + argv[0] + "'");
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "unable to run '" + argv[0] + "'");
+  if (pid == 0) exec_child(program.c_str(), args.data(), out.fd[1], err.fd[1], exec_status.fd[1], parent);
+  // The status pipe is close-on-exec: EOF means exec succeeded, an int is its errno.
+  exec_status.close_end(1);
+  int exec_errno = 0;
+  ssize_t got = 0;
+  do {
+    got = ::read(exec_status.fd[0], &exec_errno, sizeof exec_errno);
+  } while (got < 0 && errno == EINTR);
+  if (got == static_cast<ssize_t>(sizeof exec_errno)) {
+    int ignored = 0;
+    while (waitpid(pid, &ignored, 0) < 0 && errno == EINTR) {}
+    throw std::system_error(exec_errno, std::generic_category(), "unable to run '" + argv[0] + "'");
+  }
   out.close_end(1);
   err.close_end(1);
 

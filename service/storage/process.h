@@ -1,5 +1,7 @@
-// Running a child process without a shell: posix_spawnp with stdin on
-// /dev/null, stdout streamed to a callback (or collected), stderr collected.
+// Running a child process without a shell: stdin on /dev/null, stdout
+// streamed to a callback (or collected), stderr collected. The child dies with
+// the thread that started it (PR_SET_PDEATHSIG): a qemu-img copy never
+// outlives a killed qm or qmd.
 #pragma once
 
 #include <functional>
@@ -18,7 +20,8 @@ struct ProcessResult {
   bool ok() const { return exit_code == 0; }
 };
 
-// Runs argv[0] (looked up in PATH) with argv and waits for it to end.
+// Runs argv[0] (looked up in PATH) with argv and waits for it to end; the
+// calling thread must stay alive until then (it does: this call blocks).
 // on_stdout, when set, receives stdout in chunks as they arrive (nothing is
 // kept in `out`). Throws std::system_error when the process cannot be started
 // (e.g. the program does not exist). Requires: argv is not empty.

@@ -16,8 +16,8 @@ using namespace qmd::testing;
 
 namespace {
 
-// Pids of processes whose command line mentions `needle` (the orphaned
-// qemu-img of the killed qm: it keeps running until its copy is done).
+// Pids of processes whose command line mentions `needle` (a qemu-img of the
+// killed qm would be one: it must die with qm, not copy on).
 std::vector<pid_t> processes_mentioning(const std::string& needle) {
   std::vector<pid_t> out;
   std::error_code ec;
@@ -32,8 +32,10 @@ std::vector<pid_t> processes_mentioning(const std::string& needle) {
   return out;
 }
 
+// A few seconds for the kernel's SIGKILL to land, far less than the copy of
+// the remaining data would take under load.
 void wait_until_gone(const std::string& needle) {
-  for (int i = 0; i < 3000 && !processes_mentioning(needle).empty(); ++i)
+  for (int i = 0; i < 300 && !processes_mentioning(needle).empty(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   REQUIRE(processes_mentioning(needle).empty());
 }

@@ -1,6 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <system_error>
+#include <thread>
 
 #include "service/storage/process.h"
 #include "service/storage/qemu_img.h"
@@ -26,6 +34,37 @@ TEST_CASE("run_process: exit codes, stdout, stderr, no shell") {
   CHECK_THROWS_AS(run_process({"/nonexistent/program"}), std::system_error);
   CHECK(command_text({"qemu-img", "snapshot", "-c", "my snap", "/x"}) ==
         "qemu-img snapshot -c 'my snap' /x");
+}
+
+TEST_CASE("run_process: the child dies with its caller (kill -9 leaves no orphan writing on)") {
+  const std::string pidfile = std::filesystem::temp_directory_path() / ("qmd-orphan-" + std::to_string(::getpid()));
+  std::filesystem::remove(pidfile);
+  const pid_t caller = ::fork();
+  REQUIRE(caller >= 0);
+  if (caller == 0) {  // the caller: a process running a long child, as qm runs qemu-img
+    run_process({"sh", "-c", "echo $$ > " + pidfile + ".tmp && mv " + pidfile + ".tmp " + pidfile + " && exec sleep 60"});
+    ::_exit(0);
+  }
+  pid_t child = 0;
+  for (int i = 0; i < 1000 && child == 0; ++i) {
+    std::ifstream in(pidfile);
+    if (!(in >> child)) child = 0;
+    if (child == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(child > 0);
+  REQUIRE(::kill(child, 0) == 0);
+  ::kill(caller, SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(caller, &status, 0) == caller);
+  // Reparented to init and reaped there once the kernel has killed it.
+  bool gone = false;
+  for (int i = 0; i < 500 && !gone; ++i) {
+    gone = ::kill(child, 0) != 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(gone);
+  if (!gone) ::kill(child, SIGKILL);
+  std::filesystem::remove(pidfile);
 }
 
 TEST_CASE("QemuImg::run turns failure into a message naming the command and stderr") {
