@@ -134,3 +134,28 @@ TEST_CASE("migrate progress: a socket client gets progress lines before the repl
   CHECK(eventually([&] { return std::regex_search(c.b.log(), std::regex("migrate by [^:\n]+: migrate → exit 0 ")); }, 20000));
   c.a.qm_ok({"stop", "100"});
 }
+
+TEST_CASE("migrate progress: an offline migration shows the disk copy's percentages only on the user's terminal") {
+  Cluster c;
+  c.start();
+  c.a.qm_ok({"create", "100", "--memory", "64", "--scsi0", "local:1"});
+  c.a.qm_ok({"create", "101", "--memory", "64", "--scsi0", "local:1"});
+  // Not a terminal: the lines of old, nothing on stderr.
+  auto r = c.a.qm({"migrate", "100", "b", "--with-local-disks"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find('%') == std::string::npos);
+  // script(1) gives qm a pseudo-terminal (qmd is told so); what qm writes comes back on its stdout.
+  r = run({"/usr/bin/script", "-qec", binary("qm") + " migrate 101 b --with-local-disks", "/dev/null"}, c.a.env());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto copying = r.out.find("copying local disk 'local:101/vm-101-disk-0.qcow2' to node 'b'\r\n");
+  const auto done = r.out.find("local:101/vm-101-disk-0.qcow2: 100%\r\n");
+  const auto finished = r.out.find("migration finished successfully");
+  CHECK(copying != std::string::npos);
+  CHECK(done != std::string::npos);
+  CHECK(copying < done);
+  CHECK(done < finished);
+  CHECK(finished != std::string::npos);
+  CHECK(r.out.find("copying local disk", copying + 1) == std::string::npos);
+}
