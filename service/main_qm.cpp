@@ -47,6 +47,13 @@ Globals take_globals(int argc, char** argv) {
   return g;
 }
 
+// Live output of a long command (migration progress, copy percentages), as it comes.
+void print_live(OutStream stream, const std::string& text) {
+  std::FILE* f = stream == OutStream::err ? stderr : stdout;
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fflush(f);
+}
+
 int emit(const Reply& r) {
   std::fwrite(r.out.data(), 1, r.out.size(), stdout);
   std::fflush(stdout);
@@ -89,7 +96,11 @@ int main(int argc, char** argv) {
     if (!needs_app(req)) return emit(dispatch(nullptr, req));
     Environment env = resolve_environment(g.data_dir, g.db, g.node);
     absolutize_paths(req);
-    if (auto reply = send_to_qmd(qmd_socket_path(env.data_dir), req)) return emit(*reply);
+    // Progress is shown live, by qmd's progress lines or in-process; copy
+    // percentages only when a person watches (qmd cannot see our terminal).
+    req.tty = ::isatty(STDERR_FILENO) == 1;
+    req.live = print_live;
+    if (auto reply = send_to_qmd(qmd_socket_path(env.data_dir), req, req.live)) return emit(*reply);
     App app(std::move(env));
     return emit(dispatch(&app, req));
   } catch (const std::exception& e) {

@@ -18,15 +18,25 @@ std::vector<std::string> Request::all(const std::string& name) const {
   return out;
 }
 
+void Request::flush_live(std::string& pending) const {
+  if (!live || pending.empty()) return;
+  live(OutStream::out, pending);
+  pending.clear();
+}
+
 nlohmann::json Request::to_json() const {
   auto opts = nlohmann::json::array();
   for (const auto& [k, v] : options) opts.push_back({k, v});
-  return {{"verb", verb},
-          {"args", args},
-          {"options", opts},
-          {"output_format", output_format},
-          {"command_line", command_line},
-          {"correlation_id", correlation_id}};
+  nlohmann::json j = {{"verb", verb},
+                      {"args", args},
+                      {"options", opts},
+                      {"output_format", output_format},
+                      {"command_line", command_line},
+                      {"correlation_id", correlation_id}};
+  // Only when set: a request without them is the one-reply-line exchange of old.
+  if (progress) j["progress"] = true;
+  if (tty) j["tty"] = true;
+  return j;
 }
 
 Request Request::from_json(const nlohmann::json& j) {
@@ -61,6 +71,14 @@ Request Request::from_json(const nlohmann::json& j) {
   if (r.output_format.empty()) r.output_format = "text";
   r.command_line = str("command_line", false);
   r.correlation_id = str("correlation_id", false);
+  auto flag = [&](const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) return false;
+    if (!it->is_boolean()) throw std::runtime_error(std::string("request member '") + key + "' must be true or false");
+    return it->get<bool>();
+  };
+  r.progress = flag("progress");
+  r.tty = flag("tty");
   return r;
 }
 

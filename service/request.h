@@ -2,6 +2,7 @@
 // qmd's socket as JSON), and what it answers.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,13 @@
 #include <nlohmann/json.hpp>
 
 namespace qmd::service {
+
+// The user's stream a piece of live output is for.
+enum class OutStream { out, err };
+
+// Takes a running command's live output (whole lines, or a terminal's `\r`
+// redraws) for the user, in order. Callable from any thread; never throws.
+using LiveSink = std::function<void(OutStream, const std::string& text)>;
 
 struct Request {
   std::string verb;                                            // canonical verb name
@@ -30,6 +38,26 @@ struct Request {
     int64_t pid = 0;
   };
   std::optional<Actor> actor;
+
+  // On the wire, optional (docs/qmd-protocol.md): `progress` — the client
+  // takes progress lines before the reply; `tty` — the user's stderr is a
+  // terminal (qmd cannot see the user's terminal, so the client says so).
+  bool progress = false;
+  bool tty = false;
+
+  // Not on the wire: where live output goes while the command runs. qm sets
+  // it for an in-process run (its own stdout/stderr), qmd for a client that
+  // asked for progress. Empty: all output waits for the Reply.
+  LiveSink live;
+
+  // With a live sink: hands `pending` (the command's stdout so far) to the
+  // user now and clears it, so that progress shown next comes after it and no
+  // line reaches the user twice; the Reply then carries only the rest.
+  // Without one: leaves `pending` for the Reply.
+  void flush_live(std::string& pending) const;
+  // Whether progress meant for a person watching (copy percentages) is to be
+  // shown: the user's stderr is a terminal and live output reaches it.
+  bool shows_terminal_progress() const { return tty && live != nullptr; }
 
   // Last value of an option, if given.
   std::optional<std::string> opt(const std::string& name) const;

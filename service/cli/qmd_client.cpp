@@ -26,7 +26,7 @@ bool qmd_listening(const std::string& socket_path) {
   return ok;
 }
 
-std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& req) {
+std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& req, const LiveSink& progress) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof addr.sun_path) return std::nullopt;
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -37,12 +37,16 @@ std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& 
     ::close(fd);
     return std::nullopt;
   }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   auto lost = [&](const std::string& what) {
-    const std::string msg = "lost the connection to qmd (" + socket_path + "): " + what;
-    ::close(fd);
-    return std::runtime_error(msg);
+    return std::runtime_error("lost the connection to qmd (" + socket_path + "): " + what);
   };
-  const std::string line = req.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  Request wire = req;
+  wire.progress = progress != nullptr;
+  const std::string line = wire.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   for (std::size_t off = 0; off < line.size();) {
     const ssize_t n = ::send(fd, line.data() + off, line.size() - off, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
@@ -52,10 +56,12 @@ std::optional<Reply> send_to_qmd(const std::string& socket_path, const Request& 
   std::string in;
   char buf[65536];
   for (;;) {
-    const auto nl = in.find('\n');
-    if (nl != std::string::npos) {
-      ::close(fd);
-      return daemon::parse_reply_line(std::string_view(in).substr(0, nl));
+    for (auto nl = in.find('\n'); nl != std::string::npos; nl = in.find('\n')) {
+      auto got = daemon::parse_server_line(std::string_view(in).substr(0, nl));
+      if (auto* reply = std::get_if<Reply>(&got)) return std::move(*reply);
+      in.erase(0, nl + 1);
+      auto& p = std::get<daemon::Progress>(got);
+      if (progress) progress(p.stream, p.text);
     }
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n < 0 && errno == EINTR) continue;

@@ -34,7 +34,8 @@ std::optional<Reply> forward_to_owner(App& app, const Request& req) {
   const auto owner = find_node(app.store(), s.node);
   if (!owner) return std::nullopt;  // a node that never ran qmd here (e.g. imported VMs): act locally
   spdlog::debug("VM {} belongs to node {}: '{}' goes to {}", vmid, s.node, req.verb, owner->socket);
-  if (auto reply = send_to_qmd(owner->socket, req)) return reply;
+  // The owner's progress lines pass through to whoever takes this request's live output.
+  if (auto reply = send_to_qmd(owner->socket, req, req.live)) return reply;
   return Reply::fail("node '" + s.node + "' is not online (no qmd answers on " + owner->socket + ")");
 }
 

@@ -18,7 +18,8 @@ bool is_owner_verb(const std::string& verb);
 
 // When req is an owner verb for an existing VM whose node is not this one
 // (and not an internal request of a migration, which carries --migratedfrom),
-// sends it to the owner's qmd and returns its reply; when that qmd does not
+// sends it to the owner's qmd and returns its reply (the owner's progress
+// lines go to req.live as they come, when it is set); when that qmd does not
 // answer, a failure `node '<name>' is not online (no qmd answers on <socket>)`.
 // nullopt: run here (also for an owner that never registered: VMs imported
 // under another node name act locally as before).

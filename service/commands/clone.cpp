@@ -60,8 +60,8 @@ uint64_t virtual_size(storage::Storage& st, const std::string& volid) {
 }
 
 // Copies or links one disk; returns the new volume and the drive value for it.
-std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, const CloneParams& p,
-                                               std::string& out) {
+std::pair<std::string, std::string> clone_disk(App& app, const Request& req, const DiskClone& d,
+                                               const CloneParams& p, std::string& out) {
   auto& st = app.storage();
   const int newid = static_cast<int>(p.newid);
   if (!d.full) {
@@ -72,13 +72,11 @@ std::pair<std::string, std::string> clone_disk(App& app, const DiskClone& d, con
   out += fmt::format("create full clone of drive {} ({})\n", d.key, d.volid);
   const uint64_t size = virtual_size(st, d.volid);
   const std::string target = p.storage.value_or(storage::parse_volume_id(d.volid).storage);
-  // Progress is for a person watching: only on a terminal, as Proxmox's task log shows it.
+  req.flush_live(out);  // the user sees which drive is being copied while it is
+  // Progress is for a person watching: only on the user's terminal, as Proxmox's task log shows it.
   storage::ProgressCallback progress;
-  if (::isatty(STDERR_FILENO)) {
-    progress = [size](double percent) {
-      const std::string line = transfer_line(size, percent) + "\n";
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    };
+  if (req.shows_terminal_progress()) {
+    progress = [size, &req](double percent) { req.live(OutStream::err, transfer_line(size, percent) + "\n"); };
   }
   const std::string vol = st.clone_full(d.volid, target, newid, p.format.value_or(""), progress,
                                         p.snapname.value_or(""));
@@ -139,7 +137,7 @@ Reply run_clone(App& app, const Request& req) {
   try {
     for (const auto& d : plan.disks) {
       if (d.full) flush();
-      auto [vol, value] = clone_disk(app, d, p, out);
+      auto [vol, value] = clone_disk(app, req, d, p, out);
       created.push_back(vol);
       config::ConfigFile next = conf;
       next.main[d.key] = value;

@@ -64,9 +64,10 @@ void migrate_offline(Run& r, const std::vector<std::string>& copy, storage::Stor
                      std::vector<std::string>& copied) {
   for (const auto& volid : copy) {
     r.out += "copying local disk '" + volid + "' to node '" + r.p.target + "'\n";
+    r.req.flush_live(r.out);
     storage::ProgressCallback progress;
-    if (::isatty(STDERR_FILENO)) {
-      progress = [&](double percent) { std::fprintf(stderr, "%s: %.0f%%\n", volid.c_str(), percent); };
+    if (r.req.shows_terminal_progress()) {
+      progress = [&](double percent) { r.req.live(OutStream::err, fmt::format("{}: {:.0f}%\n", volid, percent)); };
     }
     target_storage.receive_copy(volid, r.app.storage().path_of(volid), progress);
     copied.push_back(volid);
@@ -116,18 +117,22 @@ void migrate_online(Run& r, runtime::Runtime& rt) {
     runtime::MigrateParams mp;
     mp.uri = uri;
     mp.bwlimit_kib = r.p.bwlimit_kib;
+    // Live (about once a second) when the user's output is; else kept for the reply.
+    r.req.flush_live(r.out);
     auto lines = std::make_shared<std::vector<std::string>>();
     auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    mp.progress = [lines, last](const nlohmann::json& info) {
+    mp.progress = [lines, last, live = r.req.live](const nlohmann::json& info) {
       const auto now = std::chrono::steady_clock::now();
       if (now - *last < std::chrono::seconds(1)) return;
       *last = now;
       const auto ram = info.value("ram", nlohmann::json::object());
-      lines->push_back(fmt::format("migration active, transferred {} of {} VM-state, remaining {}, dirty rate {} pages/s",
-                                   render_bytes(ram.value("transferred", uint64_t{0}), 1),
-                                   render_bytes(ram.value("total", uint64_t{0}), 1),
-                                   render_bytes(ram.value("remaining", uint64_t{0}), 1),
-                                   ram.value("dirty-pages-rate", uint64_t{0})));
+      std::string line = fmt::format("migration active, transferred {} of {} VM-state, remaining {}, dirty rate {} pages/s",
+                                     render_bytes(ram.value("transferred", uint64_t{0}), 1),
+                                     render_bytes(ram.value("total", uint64_t{0}), 1),
+                                     render_bytes(ram.value("remaining", uint64_t{0}), 1),
+                                     ram.value("dirty-pages-rate", uint64_t{0}));
+      if (live) live(OutStream::out, line + "\n");
+      else lines->push_back(std::move(line));
     };
     runtime::MigrateFigures f;
     const auto res = rt.migrate(r.p.vmid, std::move(mp), &f);

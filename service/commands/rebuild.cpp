@@ -1,7 +1,6 @@
 // qm rebuild: drop the read tables and the .conf files' marks, replay the log.
 #include <unistd.h>
 
-#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -10,17 +9,14 @@
 
 namespace qmd::service {
 
-Reply run_rebuild(App& app, const Request& /*req*/) {
-  // A progress bar only when a person watches (stderr is a terminal).
-  const bool tty = ::isatty(STDERR_FILENO) == 1;
+Reply run_rebuild(App& app, const Request& req) {
+  // A progress bar only when a person watches (the user's stderr is a terminal).
   projections::Progress progress = nullptr;
-  if (tty) {
-    progress = [](int64_t done, int64_t total) {
+  if (req.shows_terminal_progress()) {
+    progress = [&req](int64_t done, int64_t total) {
       const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 100;
-      const int bar = pct / 5;
-      std::fprintf(stderr, "\rreplaying [%-20s] %3d%% %lld/%lld events", std::string(bar, '#').c_str(), pct,
-                   static_cast<long long>(done), static_cast<long long>(total));
-      if (done == total) std::fputc('\n', stderr);
+      req.live(OutStream::err, fmt::format("\rreplaying [{:<20}] {:3}% {}/{} events{}", std::string(pct / 5, '#'), pct,
+                                           done, total, done == total ? "\n" : ""));
     };
   }
   const int64_t n = projections::rebuild(app.store(), app.model(), progress);

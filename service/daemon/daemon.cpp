@@ -104,8 +104,8 @@ int run_daemon(const Environment& env, std::function<void()> listening,
     // follow what they append into this node's .conf tree.
     std::optional<TreeFollower> follower;
     if (env.db_path != env.data_dir + "/qmd.db") follower.emplace(env, 200);
-    SocketServer server(&loop, sock, [&runner](Request req, SocketServer::Respond respond) {
-      runner.run(std::move(req), std::move(respond));
+    SocketServer server(&loop, sock, [&runner](Request req, SocketServer::Respond respond, SocketServer::Progress progress) {
+      runner.run(std::move(req), std::move(respond), std::move(progress));
     });
     try {
       server.listen();

@@ -1,6 +1,8 @@
 // The qmd socket protocol (docs/qmd-protocol.md): one JSON object per line in
 // each direction. Request line = Request::to_json(); reply line =
-// {"exit_code": N, "out": "...", "err": "..."}. Pure functions, no I/O.
+// {"exit_code": N, "out": "...", "err": "..."}; before it, for a request with
+// "progress": true, any number of progress lines
+// {"progress": {"stream": "out"|"err", "text": "..."}}. Pure functions, no I/O.
 #pragma once
 
 #include <cstddef>
@@ -24,10 +26,21 @@ std::variant<Request, Reply> parse_request_line(std::string_view line);
 // The reply line, '\n'-terminated. Invalid UTF-8 in out/err is replaced, never thrown on.
 std::string reply_line(const Reply& r);
 
+// A progress line, '\n'-terminated. Invalid UTF-8 in text is replaced, never thrown on.
+std::string progress_line(OutStream stream, const std::string& text);
+
 // The reply for a line longer than kMaxRequestLine.
 Reply oversized_request_reply();
 
 // Client side: the Reply of a reply line. Throws std::runtime_error naming the problem.
 Reply parse_reply_line(std::string_view line);
+
+// Client side: a line from qmd, either a progress line or the final reply.
+// Throws std::runtime_error naming the problem ("invalid reply from qmd: ...").
+struct Progress {
+  OutStream stream = OutStream::out;
+  std::string text;
+};
+std::variant<Progress, Reply> parse_server_line(std::string_view line);
 
 }  // namespace qmd::service::daemon

@@ -34,10 +34,20 @@ void RequestRunner::give_app(std::unique_ptr<App> app) {
   if (idle_apps_.size() < kMaxIdleApps) idle_apps_.push_back(std::move(app));
 }
 
-void RequestRunner::run(Request req, std::function<void(const Reply&)> done) {
+void RequestRunner::run(Request req, std::function<void(const Reply&)> done,
+                        std::function<void(OutStream, const std::string&)> progress) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++running_;
+  }
+  // Through the same queue as the reply, so from the request's thread
+  // everything arrives in order; from the loop thread (a migration's
+  // progress) it is queued too, never written in the middle of other work.
+  // A client that went away only makes these writes vanish.
+  if (req.progress && progress) {
+    req.live = [&post = post_, progress = std::move(progress)](OutStream stream, const std::string& text) {
+      post.post([progress, stream, text] { progress(stream, text); });
+    };
   }
   std::thread([this, req = std::move(req), done = std::move(done)]() mutable {
     const auto t0 = std::chrono::steady_clock::now();

@@ -27,7 +27,13 @@ class RequestRunner {
 
   // Thread-safe. Dispatches `req` on a new thread; `done` runs on the loop
   // thread with the reply (never, if the loop's post was closed meanwhile).
-  void run(Request req, std::function<void(const Reply&)> done);
+  // When the request asked for progress (req.progress) and `progress` is
+  // given, the command's live output (Request::live) goes to `progress`, on
+  // the loop thread, in the order the command produced it and before `done`;
+  // the reply then leaves out what was streamed. Live output produced after
+  // the reply (a late callback) is dropped by whoever `progress` writes to.
+  void run(Request req, std::function<void(const Reply&)> done,
+           std::function<void(OutStream, const std::string&)> progress = {});
 
   // Blocks up to timeout_ms for running requests to end; returns how many still run.
   int drain(int timeout_ms);

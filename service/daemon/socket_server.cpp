@@ -21,6 +21,7 @@ struct SocketServer::Conn {
   uv_pipe_t* pipe = nullptr;
   std::string buf;
   bool busy = false;      // a request is being handled
+  uint64_t handled = 0;   // requests handed to the handler so far: names the one in flight
   bool closing = false;   // an error reply is on its way, then the connection closes
   std::optional<Request::Actor> actor;
 };
@@ -167,16 +168,27 @@ void SocketServer::pump(Conn& c) {
     req.actor = c.actor;
     c.busy = true;
     const uint64_t id = c.id;
+    const uint64_t nth = ++c.handled;
     std::weak_ptr<bool> alive = alive_;
-    handler_(std::move(req), [this, id, alive](const Reply& r) {
+    // The connection of request `nth` while that request is in flight, else null.
+    auto in_flight = [this, id, nth, alive]() -> Conn* {
       auto a = alive.lock();
-      if (!a || !*a) return;
+      if (!a || !*a) return nullptr;
       auto it = conns_.find(id);
-      if (it == conns_.end()) return;
-      Conn& conn = *it->second;
-      conn.busy = false;
-      if (write(conn, reply_line(r), false)) pump(conn);
-    });
+      if (it == conns_.end() || !it->second->busy || it->second->handled != nth) return nullptr;
+      return it->second.get();
+    };
+    auto respond = [this, in_flight](const Reply& r) {
+      Conn* conn = in_flight();
+      if (conn == nullptr) return;
+      conn->busy = false;
+      if (write(*conn, reply_line(r), false)) pump(*conn);
+    };
+    auto progress = [this, in_flight](OutStream stream, const std::string& text) {
+      Conn* conn = in_flight();
+      if (conn != nullptr && !conn->closing) write(*conn, progress_line(stream, text), false);
+    };
+    handler_(std::move(req), std::move(respond), std::move(progress));
   }
 }
 

@@ -10,6 +10,12 @@
 //   connection. Nothing a client sends can stop the server.
 // - The handler gets a `respond` function to call exactly once, later, on the
 //   loop thread; responding after the client went away is harmless.
+// - It also gets a `progress` function (loop thread only, any number of
+//   times before `respond`) that writes a progress line to the client, in
+//   call order and before the reply. Calls after `respond`, after the client
+//   went away, or once the connection is closing are dropped; the server
+//   does not look at the request's "progress" member: whoever runs the
+//   request decides whether to call it.
 #pragma once
 
 #include <uv.h>
@@ -27,7 +33,8 @@ namespace qmd::service::daemon {
 class SocketServer {
  public:
   using Respond = std::function<void(const Reply&)>;
-  using Handler = std::function<void(Request req, Respond respond)>;
+  using Progress = std::function<void(OutStream, const std::string& text)>;
+  using Handler = std::function<void(Request req, Respond respond, Progress progress)>;
 
   SocketServer(uv_loop_t* loop, std::string path, Handler handler);
   ~SocketServer();

@@ -33,8 +33,9 @@ TEST_CASE("a full storage fails clone and create cleanly, leaving no half-made v
     return;
   }
   INFO(r.err);
-  // What stays is the storage's own layout (its images/ directory).
-  CHECK(r.out == "clone exit 255\n" + small + "/images\ncreate exit 255\n" + small + "/images\nused 0\n");
+  // What stays is the storage's own layout (its images/ directory). The drive
+  // line was shown live, as the copy began, before it failed.
+  CHECK(r.out == "create full clone of drive scsi0 (local:200/vm-200-disk-0.qcow2)\nclone exit 255\n" + small + "/images\ncreate exit 255\n" + small + "/images\nused 0\n");
   // Both failures name the qemu-img command and its reason.
   CHECK(r.err.find("clone failed: command 'qemu-img convert -f qcow2 -O qcow2 -o preallocation=metadata") !=
         std::string::npos);

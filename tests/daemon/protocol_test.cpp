@@ -58,6 +58,63 @@ TEST_CASE("reply line: one line, parsed back exactly, invalid UTF-8 does not thr
   CHECK_THROWS_WITH(daemon::parse_reply_line("{}"), "invalid reply from qmd: no integer 'exit_code'");
 }
 
+TEST_CASE("request line: progress and tty are optional booleans, sent only when set") {
+  Request r;
+  r.verb = "clone";
+  CHECK_FALSE(r.to_json().contains("progress"));
+  CHECK_FALSE(r.to_json().contains("tty"));
+  r.progress = true;
+  r.tty = true;
+  CHECK(r.to_json()["progress"] == true);
+  CHECK(r.to_json()["tty"] == true);
+  auto parsed = daemon::parse_request_line(r.to_json().dump());
+  REQUIRE(std::holds_alternative<Request>(parsed));
+  CHECK(std::get<Request>(parsed).progress);
+  CHECK(std::get<Request>(parsed).tty);
+  CHECK_FALSE(std::get<Request>(parsed).live);  // a sink never comes from the line
+  auto bad = daemon::parse_request_line(R"({"verb":"list","progress":1})");
+  REQUIRE(std::holds_alternative<Reply>(bad));
+  CHECK(std::get<Reply>(bad).err == "qmd: invalid request: request member 'progress' must be true or false\n");
+}
+
+TEST_CASE("progress line: one line, parsed back, a reply line parsed as the reply") {
+  CHECK(daemon::progress_line(OutStream::out, "a\n") == "{\"progress\":{\"stream\":\"out\",\"text\":\"a\\n\"}}\n");
+  CHECK(daemon::progress_line(OutStream::err, "\rb") == "{\"progress\":{\"stream\":\"err\",\"text\":\"\\rb\"}}\n");
+  CHECK_NOTHROW(daemon::progress_line(OutStream::out, std::string("\xff")));
+  auto p = daemon::parse_server_line(R"({"progress":{"stream":"err","text":"x\n"}})");
+  REQUIRE(std::holds_alternative<daemon::Progress>(p));
+  CHECK(std::get<daemon::Progress>(p).stream == OutStream::err);
+  CHECK(std::get<daemon::Progress>(p).text == "x\n");
+  auto r = daemon::parse_server_line(daemon::reply_line(Reply{255, "o", "e\n"}));
+  REQUIRE(std::holds_alternative<Reply>(r));
+  CHECK(std::get<Reply>(r).exit_code == 255);
+  CHECK(std::get<Reply>(r).out == "o");
+  CHECK(std::get<Reply>(r).err == "e\n");
+  const std::string bad = "invalid reply from qmd: a progress line needs 'stream' (\"out\" or \"err\") and a string 'text'";
+  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":{"stream":"tty","text":"x"}})"), bad);
+  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":{"stream":"out"}})"), bad);
+  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":"x"})"), bad);
+  CHECK_THROWS_WITH(daemon::parse_server_line("[]"), "invalid reply from qmd: no integer 'exit_code'");
+}
+
+TEST_CASE("flush_live: streams the pending output once when a sink is set, else keeps it for the reply") {
+  Request r;
+  std::string pending = "line 1\n";
+  r.flush_live(pending);
+  CHECK(pending == "line 1\n");
+  CHECK_FALSE(r.shows_terminal_progress());
+  std::vector<std::pair<OutStream, std::string>> seen;
+  r.live = [&](OutStream s, const std::string& t) { seen.emplace_back(s, t); };
+  CHECK_FALSE(r.shows_terminal_progress());  // live, but no terminal
+  r.flush_live(pending);
+  CHECK(pending.empty());
+  r.flush_live(pending);  // nothing left: nothing sent
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0] == std::make_pair(OutStream::out, std::string("line 1\n")));
+  r.tty = true;
+  CHECK(r.shows_terminal_progress());
+}
+
 TEST_CASE("the QMP socket is found in the command line") {
   CHECK(runtime::qmp_socket_of({"qemu", "-chardev", "socket,id=qmp,path=/r/100.qmp,server=on,wait=off", "-mon",
                                 "chardev=qmp,mode=control"}) == "/r/100.qmp");

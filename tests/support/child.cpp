@@ -61,7 +61,7 @@ TempDir::~TempDir() {
 }
 
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-              const std::string& input) {
+              const std::string& input, const std::function<void(std::string_view)>& on_out) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(in_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
@@ -110,6 +110,7 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
         --open_fds;
       } else {
         (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+        if (i == 0 && on_out) on_out(std::string_view(buf, static_cast<size_t>(n)));
       }
     }
   }

@@ -3,8 +3,10 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qmd::testing {
@@ -31,8 +33,10 @@ struct RunResult {
 
 // Runs argv (argv[0] is a path) with `env` added to the current environment,
 // waits for it and returns its output. `input` is written to its stdin.
+// `on_out`, when given, also gets each piece of stdout the moment it is read
+// (to see what a child prints while it runs, not only at its end).
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
-              const std::string& input = {});
+              const std::string& input = {}, const std::function<void(std::string_view)>& on_out = {});
 
 // Starts argv without waiting (stdout/stderr to /dev/null); returns the pid.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
