@@ -5,12 +5,9 @@
 //  2. 50 diskless VMs started through qmd at once: all ready, total time, qmd's RSS.
 //  3. qmd's RSS with 1,000 VMs defined and 20 running.
 // Usage: bench_qmd_start [rounds=7] [parallel=50] [defined=1000] [running=20]
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "bench/child_process.h"
 
 namespace {
 
@@ -35,29 +32,13 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 
 std::string g_dir;
 
-// stdout to /dev/null, stderr to /dev/null or appended to `err_path`.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& err_path = "/dev/null") {
-  std::vector<char*> a;
-  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-  a.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
-int wait_pid(pid_t pid) {
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+using qmd::bench::spawn_child;
+using qmd::bench::wait_child;
+
 int qm(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {std::string(QMD_BINARY_DIR) + "/qm"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return wait_pid(spawn(argv));
+  return wait_child(spawn_child(argv));
 }
 std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
@@ -167,7 +148,7 @@ int main(int argc, char** argv) {
   ::setenv("QMD_NODE", "pve1", 1);
   ::setenv("QMD_ACCEL", "tcg", 1);
   const std::string qmd_log = g_dir + "/qmd.log";
-  const pid_t qmd = spawn({std::string(QMD_BINARY_DIR) + "/qmd", "--foreground", "--log-level", "info"}, qmd_log);
+  const pid_t qmd = spawn_child({std::string(QMD_BINARY_DIR) + "/qmd", "--foreground", "--log-level", "info"}, qmd_log);
   for (int i = 0; i < 2000; ++i) {
     int fd;
     if (connect_unix(g_dir + "/run/qmd.sock", fd)) {
@@ -201,24 +182,24 @@ int main(int argc, char** argv) {
         const std::string sock = g_dir + "/run/100.qmp";
         ::unlink(sock.c_str());
         const auto t0 = Clock::now();
-        const pid_t p = spawn(qemu_argv);
+        const pid_t p = spawn_child(qemu_argv);
         if (!wait_greeting(sock, 60000)) {
           std::cerr << "bare QEMU gave no greeting\n";
           return 1;
         }
         floor.push_back(ms_since(t0));
         ::kill(p, SIGKILL);
-        wait_pid(p);
+        wait_child(p);
         ::unlink(sock.c_str());
         const auto t1 = Clock::now();
-        const pid_t p2 = spawn(qemu_argv);
+        const pid_t p2 = spawn_child(qemu_argv);
         if (!wait_capabilities(sock, 60000)) {
           std::cerr << "bare QEMU did not accept qmp_capabilities\n";
           return 1;
         }
         floor_caps.push_back(ms_since(t1));
         ::kill(p2, SIGKILL);
-        wait_pid(p2);
+        wait_child(p2);
         ::unlink(sock.c_str());
         ::unlink((g_dir + "/run/100.pid").c_str());
       }
@@ -243,9 +224,9 @@ int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   std::vector<pid_t> starters;
   for (int i = 0; i < parallel; ++i)
-    starters.push_back(spawn({std::string(QMD_BINARY_DIR) + "/qm", "start", std::to_string(1000 + i)}));
+    starters.push_back(spawn_child({std::string(QMD_BINARY_DIR) + "/qm", "start", std::to_string(1000 + i)}));
   int ok = 0;
-  for (pid_t p : starters) ok += wait_pid(p) == 0;
+  for (pid_t p : starters) ok += wait_child(p) == 0;
   const double total = ms_since(t0);
   const long rss_running = rss_kb(qmd);
   std::vector<pid_t> vm_pids;
@@ -253,9 +234,9 @@ int main(int argc, char** argv) {
   const auto t1 = Clock::now();
   std::vector<pid_t> stoppers;
   for (int i = 0; i < parallel; ++i)
-    stoppers.push_back(spawn({std::string(QMD_BINARY_DIR) + "/qm", "stop", std::to_string(1000 + i), "--timeout", "30"}));
+    stoppers.push_back(spawn_child({std::string(QMD_BINARY_DIR) + "/qm", "stop", std::to_string(1000 + i), "--timeout", "30"}));
   int stopped_ok = 0;
-  for (pid_t p : stoppers) stopped_ok += wait_pid(p) == 0;
+  for (pid_t p : stoppers) stopped_ok += wait_child(p) == 0;
   const double stop_total = ms_since(t1);
   int left = 0;
   for (pid_t p : vm_pids) left += p > 0 && ::kill(p, 0) == 0 && slurp("/proc/" + std::to_string(p) + "/stat").find(") Z") == std::string::npos;
@@ -285,7 +266,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < running; ++i) qm({"stop", std::to_string(1000 + i), "--timeout", "10"});
 
   ::kill(qmd, SIGTERM);
-  wait_pid(qmd);
+  wait_child(qmd);
   std::filesystem::remove_all(g_dir);
   return 0;
 }

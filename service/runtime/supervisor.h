@@ -185,8 +185,9 @@ class Supervisor {
   void load_state(int64_t vmid, std::function<void()> loaded);
   void finish_start(int64_t vmid);
   void settle_after_save(int64_t vmid, std::function<void()> settled);
+  // settling: how many times "completed" came without QEMU's figures yet.
   void poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
-                      std::function<void(const OpResult&, const MigrateFigures&)> done);
+                      std::function<void(const OpResult&, const MigrateFigures&)> done, int settling = 0);
   // Ends a QMP client whose VM is gone: its pending commands still get their
   // (failed) callbacks, then it is freed.
   static void retire(std::unique_ptr<qemu::QmpClient> qmp);

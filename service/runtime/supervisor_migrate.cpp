@@ -1,4 +1,7 @@
 // The Supervisor's side of a live migration: QMP migrate and query-migrate.
+// query-migrate is polled (progress, the figures at the end); QEMU's MIGRATION
+// event (capability `events`) at the end makes the last poll go out at once
+// instead of up to kPollMs later.
 #include <spdlog/spdlog.h>
 
 #include "service/runtime/supervisor.h"
@@ -8,9 +11,14 @@ namespace qmd::service::runtime {
 
 namespace {
 constexpr uint64_t kPollMs = 20;
+// QEMU reports "completed" (and sends the event) a moment before it has
+// computed total-time and downtime (0 until then): ask again, briefly.
+constexpr uint64_t kSettleMs = 2;
+constexpr int kSettlePolls = 50;
 // No limit asked for: QEMU's default (128 MiB/s) would make a local migration
 // needlessly slow; this is "as fast as the link goes" on one host.
 constexpr int64_t kUnlimitedBytesPerS = int64_t{1} << 40;
+const nlohmann::json kEventsCapability = {{"capabilities", {{{"capability", "events"}, {"state", true}}}}};
 
 MigrateFigures figures_of(const nlohmann::json& v) {
   MigrateFigures f;
@@ -36,11 +44,24 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
   // record. On failure it runs on, and its events count again.
   vm->op_in_flight = true;
   done = [this, vmid, done = std::move(done)](const OpResult& r, const MigrateFigures& f) {
-    if (!r.error.empty())
-      if (Vm* v = find(vmid)) v->op_in_flight = false;
+    if (Vm* v = find(vmid)) {
+      v->on_migration = nullptr;
+      if (!r.error.empty()) v->op_in_flight = false;
+    }
     done(r, f);
   };
   auto params = std::make_shared<MigrateParams>(std::move(p));
+  // The end of the migration (completed, failed, cancelled): poll now. A
+  // query already under way answers by itself (no timer armed then).
+  vm->on_migration = [this, vmid, params, done](const std::string&) {
+    auto it = migrate_polls_.find(vmid);
+    if (it != migrate_polls_.end() && it->second && it->second->armed())
+      it->second->start(0, [this, vmid, params, done] { poll_migration(vmid, params, done); });
+  };
+  // Without the event the polls still see the end: a failure here is no reason to stop.
+  vm->qmp->execute("migrate-set-capabilities", kEventsCapability, 5000, [vmid](qemu::QmpResult r) {
+    if (!r.ok()) spdlog::warn("VM {}: no MIGRATION events ({}): polling only", vmid, r.error->desc);
+  });
   const int64_t bw = params->bwlimit_kib > 0 ? params->bwlimit_kib * 1024 : kUnlimitedBytesPerS;
   vm->qmp->execute("migrate-set-parameters", {{"max-bandwidth", bw}, {"downtime-limit", params->downtime_ms}}, 5000,
                    [this, vmid, params, done](qemu::QmpResult r) {
@@ -65,14 +86,14 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
 }
 
 void Supervisor::poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
-                                std::function<void(const OpResult&, const MigrateFigures&)> done) {
+                                std::function<void(const OpResult&, const MigrateFigures&)> done, int settling) {
   Vm* vm = find(vmid);
   if (vm == nullptr || !vm->qmp) {
     migrate_polls_.erase(vmid);
     done({"VM " + std::to_string(vmid) + " stopped during the migration", {}}, {});
     return;
   }
-  vm->qmp->execute("query-migrate", nullptr, 10000, [this, vmid, p, done](qemu::QmpResult r) {
+  vm->qmp->execute("query-migrate", nullptr, 10000, [this, vmid, p, done, settling](qemu::QmpResult r) {
     if (!r.ok()) {
       migrate_polls_.erase(vmid);
       done({"query-migrate failed: " + r.error->desc, {}}, {});
@@ -80,8 +101,15 @@ void Supervisor::poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
     }
     const std::string status = r.value.value("status", "");
     if (status == "completed") {
+      const MigrateFigures f = figures_of(r.value);
+      if (f.total_time_ms == 0 && settling < kSettlePolls) {
+        auto& timer = migrate_polls_[vmid];
+        if (!timer) timer = std::make_unique<LoopTimer>(loop_);
+        timer->start(kSettleMs, [this, vmid, p, done, settling] { poll_migration(vmid, p, done, settling + 1); });
+        return;
+      }
       migrate_polls_.erase(vmid);
-      done({}, figures_of(r.value));
+      done({}, f);
       return;
     }
     if (status == "failed" || status == "cancelled") {

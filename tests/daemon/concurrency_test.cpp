@@ -12,12 +12,6 @@ using namespace qmd::testing;
 namespace {
 constexpr int kVms = 12;
 
-bool alive(pid_t pid) {
-  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = st.rfind(')');
-  return pid > 0 && close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
-}
-
 // Runs `qm <verb> <vmid> extra...` for every VM at once; returns the results in vmid order.
 std::vector<RunResult> all_at_once(QmdNode& node, const std::string& verb, const std::vector<std::string>& extra = {}) {
   std::vector<std::future<RunResult>> f;

@@ -29,11 +29,7 @@ TEST_CASE("list: live status and PID through qmd, --full asks QMP") {
   CHECK(node.qm({"list"}).out == header() + row(100, "stopped", 64, 0) + row(101, "stopped", 96, 0) +
                                     row(102, "stopped", 64, 0));
 
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  REQUIRE(node.qm({"start", "102"}).exit_code == 0);
-  const pid_t p100 = node.vm_pid(100), p102 = node.vm_pid(102);
-  REQUIRE(p100 > 0);
-  REQUIRE(p102 > 0);
+  const pid_t p100 = node.start_vm(100), p102 = node.start_vm(102);
   CHECK(node.qm({"list"}).out == header() + row(100, "running", 64, p100) + row(101, "stopped", 96, 0) +
                                     row(102, "paused", 64, p102));
   CHECK(node.qm({"list", "--full"}).out == header() + row(100, "running", 64, p100) + row(101, "stopped", 96, 0) +
@@ -60,11 +56,7 @@ TEST_CASE("list: live status and PID through qmd, --full asks QMP") {
 TEST_CASE("list: without qmd, status and PID come from the pidfiles and live processes") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  node.create_diskless(101);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  REQUIRE(node.qm({"start", "101"}).exit_code == 0);
-  const pid_t p100 = node.vm_pid(100), p101 = node.vm_pid(101);
+  const pid_t p100 = node.start_diskless(100), p101 = node.start_diskless(101);
   REQUIRE(node.signal_qmd(SIGKILL) == 128 + SIGKILL);
   // 101 dies while nobody supervises it: the log still says running.
   ::kill(p101, SIGKILL);

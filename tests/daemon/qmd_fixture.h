@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +41,14 @@ inline bool socket_answers(const std::string& path) {
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
   return ok;
+}
+
+// A process that exists and is not a zombie (a re-adopted QEMU is reaped by
+// init, maybe later).
+inline bool alive(pid_t pid) {
+  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = st.rfind(')');
+  return pid > 0 && close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
 }
 
 class QmdNode {
@@ -115,6 +125,20 @@ class QmdNode {
   void create_diskless(int64_t vmid, int memory_mib = 64) {
     auto r = qm({"create", std::to_string(vmid), "--memory", std::to_string(memory_mib)});
     if (r.exit_code != 0) throw std::runtime_error("create failed: " + r.err);
+  }
+  // `qm start` of an existing VM; its QEMU's pid (remembered for cleanup).
+  // Throws with qm's stderr when the start fails or leaves no pidfile.
+  pid_t start_vm(int64_t vmid) {
+    auto r = qm({"start", std::to_string(vmid)});
+    if (r.exit_code != 0) throw std::runtime_error("start of VM " + std::to_string(vmid) + " failed: " + r.err);
+    const pid_t pid = vm_pid(vmid);
+    if (pid <= 0) throw std::runtime_error("VM " + std::to_string(vmid) + " started but has no pidfile");
+    return pid;
+  }
+  // create_diskless + start_vm: a running diskless VM and its QEMU's pid.
+  pid_t start_diskless(int64_t vmid, int memory_mib = 64) {
+    create_diskless(vmid, memory_mib);
+    return start_vm(vmid);
   }
 
  private:

@@ -13,8 +13,7 @@ TEST_CASE("reset: a running VM is reset in place, a stopped one is not running")
   auto idle = node.qm({"reset", "100"});
   CHECK(idle.exit_code == 255);
   CHECK(idle.err == "VM 100 not running\n");
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_vm(100);
   const auto before = node.status_events(100).size();
   auto r = node.qm({"reset", "100"});
   CHECK(r.exit_code == 0);
@@ -32,8 +31,7 @@ TEST_CASE("reboot: a stopped VM is not running, without a guest OS the shutdown 
   auto idle = node.qm({"reboot", "100"});
   CHECK(idle.exit_code == 255);
   CHECK(idle.err == "VM 100 not running\n");
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_vm(100);
   auto r = node.qm({"reboot", "100", "--timeout", "1"});
   CHECK(r.exit_code == 255);
   CHECK(r.err == "VM quit/powerdown failed - got timeout\n");

@@ -10,12 +10,6 @@
 using namespace qmd::testing;
 
 namespace {
-// Running (a zombie is not: a re-adopted QEMU is reaped by init, maybe later).
-bool alive(pid_t pid) {
-  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = st.rfind(')');
-  return pid > 0 && close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
-}
 // Fields 5 and 6 of /proc/<pid>/stat: process group and session.
 std::pair<long, long> pgrp_and_session(pid_t pid) {
   const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
@@ -105,9 +99,7 @@ TEST_CASE("runtime: start refuses templates and locked VMs, applies pending chan
 TEST_CASE("runtime: shutdown of a VM without guest OS times out, --forceStop stops it") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_diskless(100);
   auto sd = node.qm({"shutdown", "100", "--timeout", "1"});
   CHECK(sd.exit_code == 255);
   CHECK(sd.err == "VM quit/powerdown failed - got timeout\n");
@@ -127,8 +119,7 @@ TEST_CASE("runtime: shutdown of a VM without guest OS times out, --forceStop sto
 TEST_CASE("runtime: suspend and resume, a paused VM refuses shutdown without --forceStop") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
+  node.start_diskless(100);
   CHECK(node.qm({"suspend", "100"}).exit_code == 0);
   CHECK(node.qm({"status", "100"}).out == "status: paused\n");
   CHECK(node.qm({"list"}).out.find(" paused ") != std::string::npos);
@@ -158,8 +149,7 @@ TEST_CASE("runtime: wait with and without timeout") {
   auto idle = node.qm({"wait", "100"});
   CHECK(idle.exit_code == 0);
   CHECK(idle.out.empty());
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_vm(100);
   auto to = node.qm({"wait", "100", "--timeout", "1"});
   CHECK(to.exit_code == 255);
   CHECK(to.out == "waiting until VM 100 stops (PID " + std::to_string(pid) + ")\n");
@@ -179,9 +169,7 @@ TEST_CASE("runtime: wait with and without timeout") {
 TEST_CASE("runtime: a QEMU killed from outside is recorded as an unexpected exit") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_diskless(100);
   ::kill(pid, SIGKILL);
   REQUIRE(eventually([&] { return node.last_status_event(100)["status"] == "stopped"; }));
   auto ev = node.last_status_event(100);
@@ -195,11 +183,7 @@ TEST_CASE("runtime: a QEMU killed from outside is recorded as an unexpected exit
 TEST_CASE("runtime: kill -9 of qmd leaves VMs running, a restarted qmd re-adopts them") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  node.create_diskless(101);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  REQUIRE(node.qm({"start", "101"}).exit_code == 0);
-  const pid_t p100 = node.vm_pid(100), p101 = node.vm_pid(101);
+  const pid_t p100 = node.start_diskless(100), p101 = node.start_diskless(101);
   CHECK(node.signal_qmd(SIGKILL) == 128 + SIGKILL);
   CHECK(alive(p100));
   CHECK(alive(p101));
@@ -227,9 +211,7 @@ TEST_CASE("runtime: kill -9 of qmd leaves VMs running, a restarted qmd re-adopts
 TEST_CASE("runtime: SIGTERM ends qmd without stopping VMs") {
   QmdNode node;
   node.start_qmd();
-  node.create_diskless(100);
-  REQUIRE(node.qm({"start", "100"}).exit_code == 0);
-  const pid_t pid = node.vm_pid(100);
+  const pid_t pid = node.start_diskless(100);
   CHECK(node.signal_qmd(SIGTERM) == 0);
   CHECK(alive(pid));
   node.start_qmd();

@@ -95,11 +95,4 @@ struct Cluster {
   }
 };
 
-// A process that exists and is not a zombie.
-inline bool alive(pid_t pid) {
-  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = st.rfind(')');
-  return pid > 0 && close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
-}
-
 }  // namespace qmd::testing
