@@ -15,6 +15,12 @@ namespace qmd::config {
 // key -> value of one section.
 using Section = std::map<std::string, std::string>;
 
+// The value of `key` in `s`, "" when absent (as Perl reads a missing hash key).
+inline std::string value_of(const Section& s, const std::string& key) {
+  auto it = s.find(key);
+  return it == s.end() ? std::string() : it->second;
+}
+
 struct ConfigFile {
   Section main;                               // the active configuration
   Section pending;                            // [PENDING]; includes "delete" when set

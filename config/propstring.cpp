@@ -3,13 +3,13 @@
 #include <cstdlib>
 #include <set>
 
+#include "config/ascii.h"
 #include "config/config_error.h"
 #include "config/formats/size.h"
 
 namespace qmd::config {
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 bool blank(std::string_view s) {
   for (char c : s)

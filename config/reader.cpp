@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "config/ascii.h"
 #include "config/config_error.h"
 #include "config/description.h"
 #include "config/formats/drive.h"
@@ -12,7 +13,6 @@
 namespace qmd::config {
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -1,5 +1,6 @@
 // Drive property-string formats (PVE::QemuServer::Drive).
 #include "config/formats/format_defs.h"
+#include "config/formats/prop_builders.h"
 #include "config/formats/validators.h"
 
 namespace qmd::config::formats {
@@ -15,9 +16,6 @@ Prop image_format() {
   return {.name = "format", .enums = {"raw", "qcow", "qed", "qcow2", "vmdk", "cloop"}};
 }
 Prop size_prop() { return {.name = "size", .format = fmt::disk_size, .disk_size = true}; }
-Prop boolp(std::string_view n, std::string_view def = "") {
-  return {.name = n, .type = VT::Boolean, .default_value = def};
-}
 
 std::vector<Prop> base_props() {
   std::vector<Prop> p = {

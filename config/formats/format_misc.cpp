@@ -1,13 +1,11 @@
 // Non-drive property-string formats of spec §4.
 #include "config/formats/format_defs.h"
+#include "config/formats/prop_builders.h"
 #include "config/formats/validators.h"
 
 namespace qmd::config::formats {
 namespace {
 using VT = ValueType;
-Prop boolp(std::string_view n, std::string_view def = "") {
-  return {.name = n, .type = VT::Boolean, .default_value = def};
-}
 const std::vector<std::string_view> kNicModels = {
     "e1000",  "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e",   "i82551", "i82557b",
     "i82559er", "ne2k_isa",    "ne2k_pci",      "pcnet",         "rtl8139", "virtio", "vmxnet3"};

@@ -82,6 +82,11 @@ std::string format_time_ms(int64_t ms) {
   return out;
 }
 
+std::string chomped(std::string s) {
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
 std::string format_time_s(int64_t secs) {
   const std::time_t s = static_cast<std::time_t>(secs);
   std::tm tm{};

@@ -57,6 +57,9 @@ std::string digest_of(const projections::VmState& s);
 // Renders JSON for --output-format json / json-pretty.
 std::string render_json(const Request& req, const nlohmann::json& j);
 
+// `s` without its trailing newlines: a reply's one-line message, to embed.
+std::string chomped(std::string s);
+
 // ms since the epoch, UTC.
 int64_t now_ms();
 // "2026-11-26T15:04:05.123Z"

@@ -10,10 +10,7 @@
 namespace qmd::service {
 
 namespace {
-std::string main_value(const projections::VmState& s, const std::string& key) {
-  auto it = s.conf.main.find(key);
-  return it == s.conf.main.end() ? std::string() : it->second;
-}
+std::string main_value(const projections::VmState& s, const std::string& key) { return config::value_of(s.conf.main, key); }
 }  // namespace
 
 std::vector<startup::GuestRecord> node_guest_records(App& app, runtime::Runtime& rt) {

@@ -34,8 +34,7 @@ Reply run_snapshot_operation(App& app, const Request& req, int64_t vmid,
                                               const std::string& cpu) {
       const SavedState state{statefile, machine, cpu};
       Reply r = start_vm(app, req, vmid, false, std::nullopt, statefile.empty() ? nullptr : &state);
-      std::string err = r.err;
-      while (!err.empty() && err.back() == '\n') err.pop_back();
+      const std::string err = chomped(r.err);
       if (r.exit_code != 0) throw CommandError(err, r.exit_code);
       if (!err.empty()) console.warn(err);
     };

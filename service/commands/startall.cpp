@@ -14,10 +14,6 @@ namespace qmd::service {
 
 namespace {
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
 
 startup::BootPlan plan_of(const std::vector<startup::GuestRecord>& guests, const startup::StartallOptions& o) {
   try {
@@ -53,10 +49,10 @@ bool start_one(App& app, runtime::Runtime& rt, const Request& req, const startup
     r = Reply::fail(e.what());
   }
   if (r.exit_code != 0) {
-    log.failure("Starting VM " + id + " failed: " + trimmed(r.err));
-    return trimmed(r.err) != runtime::kShuttingDown;
+    log.failure("Starting VM " + id + " failed: " + chomped(r.err));
+    return chomped(r.err) != runtime::kShuttingDown;
   }
-  if (!r.err.empty()) log.line("VM " + id + ": " + trimmed(r.err));
+  if (!r.err.empty()) log.line("VM " + id + ": " + chomped(r.err));
   if (step.up_delay == 0) return true;
   if (explicit_up) log.line("Waiting for " + std::to_string(step.up_delay) + " seconds (startup delay)");
   const runtime::OpResult waited = rt.delay(static_cast<int64_t>(step.up_delay) * 1000);

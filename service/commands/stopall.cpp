@@ -20,10 +20,6 @@ namespace {
 
 constexpr int64_t kMaxTimeout = 2 * 3600;  // Proxmox: "we do not want too high timeouts"
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
 
 // Shutdowns of one group, at most `workers` at once, each on its own thread
 // blocked in the runtime (the waiting itself is timers on qmd's loop).
@@ -47,7 +43,7 @@ class GroupShutdown {
         // The shutdown's own lines (SIGTERM/SIGKILL) go to qmd's log only, as
         // Proxmox keeps them in each guest's task log: the pass's output stays
         // one line per guest, in plan order, whatever order they finish in.
-        spdlog::info("stopall: VM {}: {}", id, trimmed(r.warnings));
+        spdlog::info("stopall: VM {}: {}", id, chomped(r.warnings));
       }
       std::lock_guard<std::mutex> lock(mu_);
       --running_;

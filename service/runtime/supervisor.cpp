@@ -27,7 +27,6 @@ std::string log_tail(const std::string& path, std::size_t n = 5) {
   return out;
 }
 
-std::string user_of(const Request& r) { return r.actor ? r.actor->user : "qmd"; }
 
 double ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();

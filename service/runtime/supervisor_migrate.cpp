@@ -18,7 +18,6 @@ constexpr int kSettlePolls = 50;
 // No limit asked for: QEMU's default (128 MiB/s) would make a local migration
 // needlessly slow; this is "as fast as the link goes" on one host.
 constexpr int64_t kUnlimitedBytesPerS = int64_t{1} << 40;
-const nlohmann::json kEventsCapability = {{"capabilities", {{{"capability", "events"}, {"state", true}}}}};
 
 MigrateFigures figures_of(const nlohmann::json& v) {
   MigrateFigures f;
@@ -37,7 +36,7 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
                          std::function<void(const OpResult&, const MigrateFigures&)> done) {
   Vm* vm = find(vmid);
   if (vm == nullptr || !vm->qmp || !vm->qmp->ready()) {
-    done({"VM " + std::to_string(vmid) + " not running", {}}, {});
+    done({not_running(vmid), {}}, {});
     return;
   }
   // QEMU pauses the source for the switch-over: not a "paused" transition to
@@ -59,7 +58,7 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
       it->second->start(0, [this, vmid, params, done] { poll_migration(vmid, params, done); });
   };
   // Without the event the polls still see the end: a failure here is no reason to stop.
-  vm->qmp->execute("migrate-set-capabilities", kEventsCapability, 5000, [vmid](qemu::QmpResult r) {
+  vm->qmp->execute("migrate-set-capabilities", migration_events_capability(), 5000, [vmid](qemu::QmpResult r) {
     if (!r.ok()) spdlog::warn("VM {}: no MIGRATION events ({}): polling only", vmid, r.error->desc);
   });
   const int64_t bw = params->bwlimit_kib > 0 ? params->bwlimit_kib * 1024 : kUnlimitedBytesPerS;
@@ -67,7 +66,7 @@ void Supervisor::migrate(int64_t vmid, MigrateParams p,
                    [this, vmid, params, done](qemu::QmpResult r) {
                      Vm* vm = find(vmid);
                      if (vm == nullptr || !vm->qmp) {
-                       done({"VM " + std::to_string(vmid) + " not running", {}}, {});
+                       done({not_running(vmid), {}}, {});
                        return;
                      }
                      if (!r.ok()) {

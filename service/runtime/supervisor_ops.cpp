@@ -13,8 +13,6 @@ namespace qmd::service::runtime {
 
 namespace {
 constexpr uint64_t kTermToKillMs = 10000;  // spec §6.11: SIGTERM, wait 10 s, SIGKILL
-std::string not_running(int64_t vmid) { return "VM " + std::to_string(vmid) + " not running"; }
-std::string user_of(const Request& r) { return r.actor ? r.actor->user : "qmd"; }
 }  // namespace
 
 // SIGTERM now, SIGKILL 10 s later if still there; the exit is recorded as "killed after timeout".

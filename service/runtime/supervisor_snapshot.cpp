@@ -20,9 +20,6 @@ namespace qmd::service::runtime {
 
 namespace {
 
-std::string not_running(int64_t vmid) { return "VM " + std::to_string(vmid) + " not running"; }
-
-const nlohmann::json kEventsCapability = {{"capabilities", {{{"capability", "events"}, {"state", true}}}}};
 
 // A Done that runs once, whichever of the operation and the VM's exit comes first.
 struct Once {
@@ -163,7 +160,7 @@ void Supervisor::save_state(int64_t vmid, std::string uri, int timeout_s, Done d
     v->on_migration = nullptr;
     fn("timeout");
   });
-  vm->qmp->execute("migrate-set-capabilities", kEventsCapability, 5000, [this, vmid, uri, fail](qemu::QmpResult r) {
+  vm->qmp->execute("migrate-set-capabilities", migration_events_capability(), 5000, [this, vmid, uri, fail](qemu::QmpResult r) {
     Vm* v = find(vmid);
     if (v == nullptr) return;
     if (!r.ok()) return fail("migrate-set-capabilities: " + r.error->desc);
@@ -218,7 +215,7 @@ void Supervisor::load_state(int64_t vmid, std::function<void()> loaded) {
     fn("timeout");
   });
   const std::string uri = "exec:cat " + qemu::shell_quote(vm->start.incoming_state);
-  vm->qmp->execute("migrate-set-capabilities", kEventsCapability, 5000, [this, vmid, uri, fail](qemu::QmpResult r) {
+  vm->qmp->execute("migrate-set-capabilities", migration_events_capability(), 5000, [this, vmid, uri, fail](qemu::QmpResult r) {
     Vm* v = find(vmid);
     if (v == nullptr) return;
     if (!r.ok()) return fail("migrate-set-capabilities: " + r.error->desc);

@@ -15,6 +15,19 @@
 
 namespace qmd::service::runtime {
 
+// Spec §6.11's answer to an operation on a VM without a QEMU process.
+inline std::string not_running(int64_t vmid) { return "VM " + std::to_string(vmid) + " not running"; }
+
+// The user a request acts for, as causes name it ("start by alice").
+inline std::string user_of(const Request& r) { return r.actor ? r.actor->user : "qmd"; }
+
+// migrate-set-capabilities arguments turning on QEMU's MIGRATION events, so
+// the end of a migration (or a state save) is noticed when it happens.
+inline const nlohmann::json& migration_events_capability() {
+  static const nlohmann::json c = {{"capabilities", {{{"capability", "events"}, {"state", true}}}}};
+  return c;
+}
+
 // Someone waiting for the VM to be gone (stop, shutdown, wait), with its timers.
 struct Supervisor::Waiter {
   std::function<void()> on_gone;

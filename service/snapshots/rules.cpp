@@ -12,16 +12,13 @@ namespace {
 
 using config::ConfigFile;
 using config::Section;
+using config::value_of;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
-std::string value_of(const Section& s, const std::string& key) {
-  auto it = s.find(key);
-  return it == s.end() ? std::string() : it->second;
-}
 
 // Perl truthiness of a config value: absent, "" and "0" are false.
 bool truthy(const Section& s, const std::string& key) {

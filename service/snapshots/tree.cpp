@@ -10,10 +10,7 @@ namespace qmd::service::snapshots {
 
 namespace {
 
-std::string value_of(const config::Section& s, const std::string& key) {
-  auto it = s.find(key);
-  return it == s.end() ? std::string() : it->second;
-}
+using config::value_of;
 
 bool perl_true(const std::string& v) { return !v.empty() && v != "0"; }
 

@@ -7,8 +7,6 @@
 namespace qmd::conformance {
 namespace {
 
-constexpr int64_t kVmid = 8006;
-
 std::string chomp(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;

@@ -10,8 +10,6 @@
 namespace qmd::conformance {
 namespace {
 
-constexpr int64_t kVmid = 8006;
-
 // Keys written in the input text, by section address ("" main, "PENDING",
 // "snap:<name>", "special:<name>"). Comment and description lines are skipped.
 std::map<std::string, std::set<std::string>> input_keys(const std::string& text) {

@@ -4,7 +4,12 @@
 
 #include <string>
 
+#include <cstdint>
+
 namespace qmd::conformance {
+
+// The VMID the corpus convention (SOURCE.md) parses every config file as.
+inline constexpr int64_t kVmid = 8006;
 
 // parse-config INPUT_DIR EXPECTED_DIR (corpus SOURCE.md convention, VMID 8006):
 // every *.conf is parsed non-strict and written; the result must equal
