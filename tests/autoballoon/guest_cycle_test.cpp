@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "service/autoballoon/planner.h"
 #include "tests/daemon/qmd_fixture.h"
 
 using namespace qmd::testing;
@@ -17,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kMiB = 1024 * 1024;
+using qmd::autoballoon::kMiB;
 
 using qmd::testing::guest_dir;
 

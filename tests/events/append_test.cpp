@@ -11,7 +11,7 @@ using namespace qmd::events::testing;
 
 namespace {
 
-struct Fixture {
+struct AppendFixture {
   TempDir dir;
   std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
   int64_t now = 1700000000000;
@@ -32,7 +32,7 @@ std::string conflict_message(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("append assigns gapless seq across streams and versions per stream") {
-  Fixture f;
+  AppendFixture f;
   auto a = f.store.append("vm/100", kNoStream, {ev("vm.created"), ev("vm.updated")}, test_meta());
   CHECK(a.first_seq == 1);
   CHECK(a.last_seq == 2);
@@ -61,7 +61,7 @@ TEST_CASE("append assigns gapless seq across streams and versions per stream") {
 }
 
 TEST_CASE("the stored event carries payload, meta, schema, time and a generated time-ordered UUID") {
-  Fixture f;
+  AppendFixture f;
   NewEvent e = ev("vm.created", {{"memory", 2048}, {"name", "web"}});
   e.schema = 3;
   f.store.append("vm/100", kNoStream, {e}, test_meta("qm create 100 -memory 2048"));
@@ -87,7 +87,7 @@ TEST_CASE("the stored event carries payload, meta, schema, time and a generated 
 }
 
 TEST_CASE("a wrong expected version is a ConflictError and appends nothing") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/100", kNoStream, {ev("a"), ev("b"), ev("c"), ev("d")}, test_meta());
   CHECK(conflict_message([&] { f.store.append("vm/100", 3, {ev("x")}, test_meta()); }) ==
         "conflict on stream 'vm/100': expected version 3, found 4");
@@ -104,7 +104,7 @@ TEST_CASE("a wrong expected version is a ConflictError and appends nothing") {
 }
 
 TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not check") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   CHECK(conflict_message([&] { f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta()); }) ==
         "conflict on stream 'vm/100': expected version 0, found 1");
@@ -114,7 +114,7 @@ TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not ch
 }
 
 TEST_CASE("a retried append (same event ids) returns the original positions and adds nothing") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/1", kNoStream, {ev("other")}, test_meta());
   std::vector<NewEvent> cmd = {ev("vm.updated", {{"memory", 1}}, "11111111-1111-4111-8111-111111111111"),
                                ev("vm.updated", {{"memory", 2}}, "22222222-2222-4222-8222-222222222222")};
@@ -133,7 +133,7 @@ TEST_CASE("a retried append (same event ids) returns the original positions and 
 }
 
 TEST_CASE("an event id reused for a different append is an error, not a silent duplicate") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/100", kNoStream, {ev("a", {}, "11111111-1111-4111-8111-111111111111")}, test_meta());
   try {
     f.store.append("vm/200", kNoStream, {ev("a", {}, "11111111-1111-4111-8111-111111111111")}, test_meta());
@@ -155,7 +155,7 @@ TEST_CASE("an event id reused for a different append is an error, not a silent d
 }
 
 TEST_CASE("the hook sees the appended events inside the transaction and if it throws nothing is stored") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   std::vector<Event> seen;
   auto r = f.store.append("vm/100", 1, {ev("vm.updated", {{"memory", 4096}})}, test_meta(),
@@ -186,7 +186,7 @@ TEST_CASE("the hook sees the appended events inside the transaction and if it th
 }
 
 TEST_CASE("append_batch is all or nothing") {
-  Fixture f;
+  AppendFixture f;
   f.store.append("vm/2", kNoStream, {ev("vm.created")}, test_meta());
   std::vector<EventStore::StreamAppend> batch = {
       {"vm/1", kNoStream, {ev("vm.created"), ev("vm.updated")}, test_meta()},
@@ -215,7 +215,7 @@ TEST_CASE("append_batch is all or nothing") {
 }
 
 TEST_CASE("append_batch de-duplicates each element as append does") {
-  Fixture f;
+  AppendFixture f;
   auto first = f.store.append("vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta());
   auto results = f.store.append_batch({
       {"vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta()},
@@ -229,7 +229,7 @@ TEST_CASE("append_batch de-duplicates each element as append does") {
 }
 
 TEST_CASE("bad append arguments are refused with a message naming the problem") {
-  Fixture f;
+  AppendFixture f;
   CHECK_THROWS_WITH(f.store.append("vm/1", kNoStream, {}, test_meta()), "append to stream 'vm/1': no events");
   CHECK_THROWS_WITH(f.store.append("", kNoStream, {ev("a")}, test_meta()), "append: the stream name is empty");
   CHECK_THROWS_WITH(f.store.append("vm/1", kNoStream, {ev("")}, test_meta()),
@@ -243,7 +243,7 @@ TEST_CASE("bad append arguments are refused with a message naming the problem") 
 }
 
 TEST_CASE("recorded_at never decreases along seq, even when the clock goes back") {
-  Fixture f;
+  AppendFixture f;
   f.now = 5000;
   f.store.append("vm/1", kNoStream, {ev("a")}, test_meta());
   f.now = 3000;
@@ -271,7 +271,7 @@ TEST_CASE("the real clock stamps UTC milliseconds") {
 }
 
 TEST_CASE("the hook is not called when every element of a batch was a duplicate") {
-  Fixture f;
+  AppendFixture f;
   std::vector<EventStore::StreamAppend> batch = {
       {"vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta()}};
   int calls = 0;

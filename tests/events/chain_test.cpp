@@ -30,7 +30,7 @@ std::string sql_error(SQLite::Database& db, const std::string& sql) {
   return "(no error)";
 }
 
-struct Fixture {
+struct ChainFixture {
   TempDir dir;
   std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
   SqliteEventStore store{*db};
@@ -66,7 +66,7 @@ TEST_CASE("canonical bytes and chain hashes follow the documented definition") {
 }
 
 TEST_CASE("the stored chain starts from 64 zeros and links every event to the previous one") {
-  Fixture f;
+  ChainFixture f;
   f.fill();
   std::vector<Event> all;
   f.store.read_all(1, [&](const Event& e) {
@@ -87,7 +87,7 @@ TEST_CASE("the stored chain starts from 64 zeros and links every event to the pr
 }
 
 TEST_CASE("an empty log verifies") {
-  Fixture f;
+  ChainFixture f;
   std::string why;
   CHECK(f.store.verify_chain(&why) == std::nullopt);
   CHECK(why == "chain intact over 0 events");
@@ -95,7 +95,7 @@ TEST_CASE("an empty log verifies") {
 }
 
 TEST_CASE("UPDATE and DELETE on events are rejected by the triggers") {
-  Fixture f;
+  ChainFixture f;
   f.fill();
   CHECK(sql_error(f.db->sql(), "UPDATE events SET payload = '{}' WHERE seq = 3") == "events are append-only");
   CHECK(sql_error(f.db->sql(), "DELETE FROM events WHERE seq = 5") == "events are append-only");
@@ -104,7 +104,7 @@ TEST_CASE("UPDATE and DELETE on events are rejected by the triggers") {
 }
 
 TEST_CASE("a payload changed behind the store's back is reported at its seq") {
-  Fixture f;
+  ChainFixture f;
   f.fill();
   {
     // A second, raw connection: what an attacker with file access could do.
@@ -121,7 +121,7 @@ TEST_CASE("a payload changed behind the store's back is reported at its seq") {
 }
 
 TEST_CASE("a deleted event is reported as a gap at the next seq") {
-  Fixture f;
+  ChainFixture f;
   f.fill();
   SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
   raw.exec("DROP TRIGGER events_no_delete");
@@ -132,7 +132,7 @@ TEST_CASE("a deleted event is reported as a gap at the next seq") {
 }
 
 TEST_CASE("a version moved within a stream is reported") {
-  Fixture f;
+  ChainFixture f;
   f.fill();
   SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
   raw.exec("DROP TRIGGER events_no_update");

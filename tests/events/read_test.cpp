@@ -12,13 +12,13 @@ namespace {
 
 // vm/100: created (t=1000, seq 1), memory 4096 (t=2000, seq 3), memory 8192 (t=3000, seq 4)
 // vm/101: created (t=1000, seq 2)
-struct Fixture {
+struct ReadFixture {
   TempDir dir;
   std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
   int64_t now = 1000;
   SqliteEventStore store{*db, [this] { return now; }};
 
-  Fixture() {
+  ReadFixture() {
     store.append("vm/100", kNoStream, {ev("vm.created", {{"memory", 2048}})}, test_meta());
     store.append("vm/101", kNoStream, {ev("vm.created", {{"memory", 512}})}, test_meta());
     now = 2000;
@@ -46,7 +46,7 @@ std::vector<int64_t> seqs_of(const std::vector<Event>& events) {
 }  // namespace
 
 TEST_CASE("read_stream as of a seq and as of a time") {
-  Fixture f;
+  ReadFixture f;
   CHECK(seqs_of(f.store.read_stream("vm/100")) == std::vector<int64_t>{1, 3, 4});
   CHECK(seqs_of(f.store.read_stream("vm/100", Upto{3, std::nullopt})) == std::vector<int64_t>{1, 3});
   CHECK(seqs_of(f.store.read_stream("vm/100", Upto{2, std::nullopt})) == std::vector<int64_t>{1});
@@ -58,7 +58,7 @@ TEST_CASE("read_stream as of a seq and as of a time") {
 }
 
 TEST_CASE("read_all streams events in seq order from a seq, as of a point, and stops when asked") {
-  Fixture f;
+  ReadFixture f;
   CHECK(f.seqs(1) == std::vector<int64_t>{1, 2, 3, 4});
   CHECK(f.seqs(3) == std::vector<int64_t>{3, 4});
   CHECK(f.seqs(5).empty());
@@ -74,7 +74,7 @@ TEST_CASE("read_all streams events in seq order from a seq, as of a point, and s
 }
 
 TEST_CASE("read_all decodes every field, meta included when it changes between events") {
-  Fixture f;
+  ReadFixture f;
   std::vector<Event> all;
   f.store.read_all(1, [&](const Event& e) {
     all.push_back(e);
@@ -92,7 +92,7 @@ TEST_CASE("read_all decodes every field, meta included when it changes between e
 }
 
 TEST_CASE("the read_all callback may read from the store") {
-  Fixture f;
+  ReadFixture f;
   int64_t versions = 0;
   f.store.read_all(1, [&](const Event& e) {
     versions += f.store.stream_version(e.stream) + static_cast<int64_t>(f.store.read_stream(e.stream).size());
@@ -102,14 +102,14 @@ TEST_CASE("the read_all callback may read from the store") {
 }
 
 TEST_CASE("a callback exception leaves the store usable") {
-  Fixture f;
+  ReadFixture f;
   CHECK_THROWS_WITH(f.store.read_all(1, [](const Event&) -> bool { throw std::runtime_error("stop"); }), "stop");
   f.store.append("vm/102", kNoStream, {ev("vm.created")}, test_meta());
   CHECK(f.store.head_seq() == 5);
 }
 
 TEST_CASE("streams by prefix, sorted") {
-  Fixture f;
+  ReadFixture f;
   f.store.append("node/pve1", kNoStream, {ev("node.joined")}, test_meta());
   f.store.append("vm/20", kNoStream, {ev("vm.created")}, test_meta());
   f.store.append("vm", kNoStream, {ev("odd")}, test_meta());
@@ -121,7 +121,7 @@ TEST_CASE("streams by prefix, sorted") {
 }
 
 TEST_CASE("stored JSON that does not parse is a StoreError naming the seq") {
-  Fixture f;
+  ReadFixture f;
   SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
   raw.exec("DROP TRIGGER events_no_update");
   raw.exec("UPDATE events SET payload = '{broken' WHERE seq = 3");

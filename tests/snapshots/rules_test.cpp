@@ -4,6 +4,7 @@
 
 #include "config/reader.h"
 #include "config/writer.h"
+#include "tests/snapshots/conf_text.h"
 #include "service/snapshots/rules.h"
 #include "service/snapshots/snapshot_error.h"
 
@@ -12,7 +13,6 @@ using namespace qmd::service::snapshots;
 
 namespace {
 
-config::ConfigFile parse(const std::string& text) { return config::parse_config(text, 100, true).conf; }
 std::string write(const config::ConfigFile& c) { return config::write_config(c); }
 
 const std::string kBase =
@@ -38,7 +38,7 @@ std::string error_of(F f) {
 
 TEST_CASE("prepare copies main minus the excluded keys and locks", "[snapshots][rules]") {
   PrepareInput in{"s1", 1700000000, "first\nsecond line", true, std::nullopt};
-  Prepared p = prepare(parse("parent: old\n" + kBase), in);
+  Prepared p = prepare(testing::parse_conf("parent: old\n" + kBase), in);
   CHECK(p.warnings.empty());
   CHECK(write(p.conf) ==
         "# vm description\n"
@@ -64,7 +64,7 @@ TEST_CASE("prepare copies main minus the excluded keys and locks", "[snapshots][
 TEST_CASE("prepare records the saved RAM state and drops a bogus parent cycle", "[snapshots][rules]") {
   const std::string text = "memory: 512\nparent: sa\n\n[sa]\nmemory: 512\nparent: s2\nsnaptime: 5\n";
   PrepareInput in{"s2", 7, "0", true, VmStateInfo{"local:100/vm-100-state-s2.raw", "pc-i440fx-7.2", "qemu64", "net0=1500"}};
-  Prepared p = prepare(parse(text), in);
+  Prepared p = prepare(testing::parse_conf(text), in);
   REQUIRE(p.warnings == std::vector<std::string>{"deleting parent 's2' reference from 'sa' to avoid bogus snapshot cycle."});
   CHECK(write(p.conf) ==
         "lock: snapshot\nmemory: 512\nparent: sa\n"
@@ -74,7 +74,7 @@ TEST_CASE("prepare records the saved RAM state and drops a bogus parent cycle", 
 }
 
 TEST_CASE("prepare refusals come in Proxmox's order", "[snapshots][rules]") {
-  auto conf = parse("memory: 512\ntemplate: 1\nlock: backup\n\n[sn]\nsnaptime: 1\n");
+  auto conf = testing::parse_conf("memory: 512\ntemplate: 1\nlock: backup\n\n[sn]\nsnaptime: 1\n");
   CHECK(error_of([&] { check_prepare(conf, "sn", false); }) == "you can't take a snapshot if it's a template");
   conf.main.erase("template");
   CHECK(error_of([&] { check_prepare(conf, "sn", false); }) == "VM is locked (backup)");
@@ -88,10 +88,10 @@ TEST_CASE("prepare refusals come in Proxmox's order", "[snapshots][rules]") {
 
 TEST_CASE("commit checks lock, section and state, then sets parent", "[snapshots][rules]") {
   const std::string prepared = "lock: snapshot\nmemory: 512\n\n[sn]\nmemory: 512\nsnapstate: prepare\nsnaptime: 1\n";
-  CHECK(write(commit(parse(prepared), "sn")) == "memory: 512\nparent: sn\n\n[sn]\nmemory: 512\nsnaptime: 1\n");
-  CHECK(error_of([&] { commit(parse("memory: 512\n\n[sn]\nsnapstate: prepare\n"), "sn"); }) == "missing snapshot lock");
-  CHECK(error_of([&] { commit(parse(prepared), "xx"); }) == "snapshot 'xx' does not exist");
-  CHECK(error_of([&] { commit(parse("lock: snapshot\n\n[sn]\nsnapstate: delete\n"), "sn"); }) == "wrong snapshot state");
+  CHECK(write(commit(testing::parse_conf(prepared), "sn")) == "memory: 512\nparent: sn\n\n[sn]\nmemory: 512\nsnaptime: 1\n");
+  CHECK(error_of([&] { commit(testing::parse_conf("memory: 512\n\n[sn]\nsnapstate: prepare\n"), "sn"); }) == "missing snapshot lock");
+  CHECK(error_of([&] { commit(testing::parse_conf(prepared), "xx"); }) == "snapshot 'xx' does not exist");
+  CHECK(error_of([&] { commit(testing::parse_conf("lock: snapshot\n\n[sn]\nsnapstate: delete\n"), "sn"); }) == "wrong snapshot state");
 }
 
 TEST_CASE("delete steps: mark, remove drives one by one, re-link parents", "[snapshots][rules]") {
@@ -101,7 +101,7 @@ TEST_CASE("delete steps: mark, remove drives one by one, re-link parents", "[sna
       "\n[sb]\nparent: sa\nscsi0: local:100/vm-100-disk-0.qcow2\nscsi1: local:100/vm-100-disk-1.qcow2\n"
       "snaptime: 2\nvmstate: local:100/vm-100-state-sb.raw\n"
       "\n[sc]\nparent: sb\nsnaptime: 3\n";
-  auto conf = parse(text);
+  auto conf = testing::parse_conf(text);
   CHECK(error_of([&] { check_delete(conf, "zz"); }) == "snapshot 'zz' does not exist");
   CHECK(error_of([&] { delete_mark(conf, "sb", "snapshot-delete"); }) ==
         "encountered invalid lock, expected 'snapshot-delete'");
@@ -132,7 +132,7 @@ TEST_CASE("delete steps: mark, remove drives one by one, re-link parents", "[sna
 }
 
 TEST_CASE("rollback prepare refusals", "[snapshots][rules]") {
-  auto conf = parse("memory: 512\n\n[sn]\nmemory: 256\nsnapstate: delete\nsnaptime: 1\n");
+  auto conf = testing::parse_conf("memory: 512\n\n[sn]\nmemory: 256\nsnapstate: delete\nsnaptime: 1\n");
   CHECK(error_of([&] { rollback_prepare(conf, "xx"); }) == "snapshot 'xx' does not exist");
   CHECK(error_of([&] { rollback_prepare(conf, "sn"); }) ==
         "unable to rollback to incomplete snapshot (snapstate = delete)");
@@ -156,7 +156,7 @@ TEST_CASE("rollback finish: snapshot config, description and unused kept, new vo
       "\n[PENDING]\nmemory: 4096\n"
       "\n[sn]\n#then\ncores: 1\nmemory: 512\nscsi0: local:100/vm-100-disk-0.qcow2\nsnaptime: 9\n"
       "vmgenid: 11111111-1111-1111-1111-111111111111\n";
-  RollbackFinish f = rollback_finish(parse(text), "sn", "22222222-2222-2222-2222-222222222222");
+  RollbackFinish f = rollback_finish(testing::parse_conf(text), "sn", "22222222-2222-2222-2222-222222222222");
   CHECK(write(f.conf) ==
         "# now\n"
         "cores: 1\nmemory: 512\nparent: sn\nscsi0: local:100/vm-100-disk-0.qcow2\n"
@@ -172,7 +172,7 @@ TEST_CASE("rollback finish: machine handling with vmstate", "[snapshots][rules]"
   const std::string with_running =
       "lock: rollback\nmemory: 512\n\n[sn]\nmachine: q35\nmemory: 512\nrunning-nets-host-mtu: net0=1500\n"
       "runningcpu: host\nrunningmachine: pc-q35-7.2\nsnaptime: 1\nvmstate: local:100/vm-100-state-sn.raw\n";
-  RollbackFinish a = rollback_finish(parse(with_running), "sn", "");
+  RollbackFinish a = rollback_finish(testing::parse_conf(with_running), "sn", "");
   CHECK(write(a.conf) == "machine: q35\nmemory: 512\nparent: sn\n" + with_running.substr(with_running.find("\n[sn]")));
   CHECK(a.forcemachine == "pc-q35-7.2");
   CHECK(a.forcecpu == "host");
@@ -180,9 +180,9 @@ TEST_CASE("rollback finish: machine handling with vmstate", "[snapshots][rules]"
 
   // no runningmachine: the machine of the snapshot is dropped when the current config had none
   const std::string old_style = "lock: rollback\nmemory: 512\n\n[sn]\nmachine: q35\nmemory: 512\nsnaptime: 1\nvmstate: local:100/vm-100-state-sn.raw\n";
-  RollbackFinish b = rollback_finish(parse(old_style), "sn", "");
+  RollbackFinish b = rollback_finish(testing::parse_conf(old_style), "sn", "");
   CHECK(b.conf.main.count("machine") == 0);
   CHECK(b.forcemachine == "q35");
-  RollbackFinish c = rollback_finish(parse("machine: pc\n" + old_style), "sn", "");
+  RollbackFinish c = rollback_finish(testing::parse_conf("machine: pc\n" + old_style), "sn", "");
   CHECK(c.conf.main.at("machine") == "q35");
 }

@@ -5,11 +5,11 @@
 #include "config/reader.h"
 #include "service/snapshots/live_backend.h"
 #include "service/storage/storage_cfg.h"
+#include "tests/snapshots/conf_text.h"
 
 using qmd::service::snapshots::vmstate_storage;
 
 namespace {
-qmd::config::ConfigFile parse(const std::string& text) { return qmd::config::parse_config(text, 100, true).conf; }
 
 qmd::storage::StorageConfig storages() {
   qmd::storage::StorageConfig c;
@@ -31,11 +31,11 @@ const qmd::storage::StorageConfig kStorages = storages();
 }  // namespace
 
 TEST_CASE("vmstate storage: vmstatestorage, else a shared storage of a disk, else a local one, else local") {
-  CHECK(vmstate_storage(parse("vmstatestorage: fast\nscsi0: nfs:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
-  CHECK(vmstate_storage(parse("scsi0: fast:100/vm-100-disk-0.qcow2\nscsi1: nfs:100/vm-100-disk-1.qcow2\n"),
+  CHECK(vmstate_storage(qmd::testing::parse_conf("vmstatestorage: fast\nscsi0: nfs:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
+  CHECK(vmstate_storage(qmd::testing::parse_conf("scsi0: fast:100/vm-100-disk-0.qcow2\nscsi1: nfs:100/vm-100-disk-1.qcow2\n"),
                         kStorages) == "nfs");
-  CHECK(vmstate_storage(parse("scsi0: fast:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
+  CHECK(vmstate_storage(qmd::testing::parse_conf("scsi0: fast:100/vm-100-disk-0.qcow2\n"), kStorages) == "fast");
   // CD-ROMs do not count; no disk at all: local.
-  CHECK(vmstate_storage(parse("ide2: nfs:iso/x.iso,media=cdrom\n"), kStorages) == "local");
-  CHECK(vmstate_storage(parse("memory: 512\n"), kStorages) == "local");
+  CHECK(vmstate_storage(qmd::testing::parse_conf("ide2: nfs:iso/x.iso,media=cdrom\n"), kStorages) == "local");
+  CHECK(vmstate_storage(qmd::testing::parse_conf("memory: 512\n"), kStorages) == "local");
 }
