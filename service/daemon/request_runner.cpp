@@ -34,12 +34,21 @@ void RequestRunner::give_app(std::unique_ptr<App> app) {
   if (idle_apps_.size() < kMaxIdleApps) idle_apps_.push_back(std::move(app));
 }
 
-void RequestRunner::run(Request req, std::function<void(const Reply&)> done) {
+void RequestRunner::spawn(std::function<void()> body) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++running_;
   }
-  std::thread([this, req = std::move(req), done = std::move(done)]() mutable {
+  std::thread([this, body = std::move(body)] {
+    body();
+    std::lock_guard<std::mutex> lock(mu_);
+    --running_;
+    idle_cv_.notify_all();
+  }).detach();
+}
+
+void RequestRunner::run(Request req, std::function<void(const Reply&)> done) {
+  spawn([this, req = std::move(req), done = std::move(done)]() mutable {
     const auto t0 = std::chrono::steady_clock::now();
     Reply reply;
     try {
@@ -57,10 +66,19 @@ void RequestRunner::run(Request req, std::function<void(const Reply&)> done) {
     spdlog::info("{} by {}: {} → exit {} ({} ms)", req.verb, req.actor ? req.actor->user : "?",
                  req.command_line.empty() ? req.verb : req.command_line, reply.exit_code, ms);
     post_.post([done = std::move(done), reply]() { done(reply); });
-    std::lock_guard<std::mutex> lock(mu_);
-    --running_;
-    idle_cv_.notify_all();
-  }).detach();
+  });
+}
+
+void RequestRunner::run_job(std::string name, std::function<void(App&)> job) {
+  spawn([this, name = std::move(name), job = std::move(job)] {
+    try {
+      auto app = take_app();
+      job(*app);
+      give_app(std::move(app));
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", name, e.what());
+    }
+  });
 }
 
 int RequestRunner::drain(int timeout_ms) {
