@@ -21,12 +21,17 @@ std::vector<std::string> Request::all(const std::string& name) const {
 nlohmann::json Request::to_json() const {
   auto opts = nlohmann::json::array();
   for (const auto& [k, v] : options) opts.push_back({k, v});
-  return {{"verb", verb},
-          {"args", args},
-          {"options", opts},
-          {"output_format", output_format},
-          {"command_line", command_line},
-          {"correlation_id", correlation_id}};
+  nlohmann::json j = {{"verb", verb},
+                      {"args", args},
+                      {"options", opts},
+                      {"output_format", output_format},
+                      {"command_line", command_line},
+                      {"correlation_id", correlation_id}};
+  if (on_behalf_of) {
+    const auto& o = *on_behalf_of;
+    j["on_behalf_of"] = {{"user", o.actor.user}, {"uid", o.actor.uid}, {"pid", o.actor.pid}, {"node", o.node}};
+  }
+  return j;
 }
 
 Request Request::from_json(const nlohmann::json& j) {
@@ -61,6 +66,15 @@ Request Request::from_json(const nlohmann::json& j) {
   if (r.output_format.empty()) r.output_format = "text";
   r.command_line = str("command_line", false);
   r.correlation_id = str("correlation_id", false);
+  if (auto it = j.find("on_behalf_of"); it != j.end()) {
+    const auto& o = *it;
+    const bool ok = o.is_object() && o.contains("user") && o["user"].is_string() && o.contains("uid") &&
+                    o["uid"].is_number_integer() && o.contains("pid") && o["pid"].is_number_integer() &&
+                    o.contains("node") && o["node"].is_string();
+    if (!ok) throw std::runtime_error("request member 'on_behalf_of' must be {user: string, uid: int, pid: int, node: string}");
+    r.on_behalf_of = Origin{{o["user"].get<std::string>(), o["uid"].get<int64_t>(), o["pid"].get<int64_t>()},
+                            o["node"].get<std::string>()};
+  }
   return r;
 }
 

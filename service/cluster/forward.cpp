@@ -34,8 +34,17 @@ std::optional<Reply> forward_to_owner(App& app, const Request& req) {
   const auto owner = find_node(app.store(), s.node);
   if (!owner) return std::nullopt;  // a node that never ran qmd here (e.g. imported VMs): act locally
   spdlog::debug("VM {} belongs to node {}: '{}' goes to {}", vmid, s.node, req.verb, owner->socket);
-  if (auto reply = send_to_qmd(owner->socket, req)) return reply;
+  if (auto reply = send_to_qmd(owner->socket, with_origin(app, req))) return reply;
   return Reply::fail("node '" + s.node + "' is not online (no qmd answers on " + owner->socket + ")");
+}
+
+Request with_origin(const App& app, const Request& req) {
+  Request out = req;
+  const auto& env = app.env();
+  // A request that came here forwarded keeps its first origin.
+  out.on_behalf_of = Request::Origin{req.actor.value_or(Request::Actor{env.user, env.uid, env.pid}),
+                                     req.via.empty() ? env.node : req.via};
+  return out;
 }
 
 }  // namespace qmd::service::cluster
