@@ -99,10 +99,14 @@ TEST_CASE("migrate online: completed while the source qmd was down - restarted, 
   const std::string qmp = c.a.run_dir() + "/100.qmp";
   auto set = qmd::qemu::qmp_call_sync(qmp, "migrate-set-parameters", {{"max-bandwidth", int64_t{1} << 40}}, 5000);
   REQUIRE(set.ok());
-  REQUIRE(eventually([&] {
+  std::string seen;
+  const bool completed = eventually([&] {
     auto q = qmd::qemu::qmp_call_sync(qmp, "query-migrate", nullptr, 5000);
+    seen = q.ok() ? q.value.dump() : q.error->desc;
     return q.ok() && q.value.value("status", "") == "completed";
-  }, 30000));
+  }, 30000);
+  INFO(seen);
+  REQUIRE(completed);
 
   c.a.start_qmd();
   INFO(c.a.log());
@@ -135,7 +139,7 @@ TEST_CASE("migrate offline: source qmd killed mid-copy - restarted, it frees the
   REQUIRE(run({"/usr/bin/qemu-io", "-f", "qcow2", "-c", "write -P 0xcd 0 1M", src}).err.empty());
   const std::string bytes = read_file(src);
   REQUIRE(bytes.size() > 1024 * 1024);
-  // 64 KiB/s: about 20 s for the image.
+  // 64 KiB/s: the image (1 GiB, sparse) is far from copied when qmd dies.
   const pid_t mig = spawn_migrate(c.a, "100 b --bwlimit 64");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "copying local:100/vm-100-disk-0.qcow2"); }, 30000));
   REQUIRE(eventually([&] { return file_exists(dst) && !read_file(dst).empty(); }, 10000));
@@ -174,7 +178,8 @@ TEST_CASE("migrate offline: a migration run by qm in-process is left alone by a 
   REQUIRE(run({"/usr/bin/qemu-io", "-f", "qcow2", "-c", "write -P 0xcd 0 1M", src}).err.empty());
   const std::string bytes = read_file(src);
   c.a.stop_qmd();  // qm runs the migration itself (only b's qmd is needed)
-  const pid_t mig = spawn_migrate(c.a, "100 b --bwlimit 256");
+  // The image's 1 GiB (sparse) at 128 MiB/s: ~8 s, time for qmd to start.
+  const pid_t mig = spawn_migrate(c.a, "100 b --bwlimit 131072");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "copying "); }, 30000));
   c.a.start_qmd();
   INFO(c.a.log() << read_file(c.a.dir() + "/mig.err"));
