@@ -27,8 +27,10 @@ int64_t int_member(const nlohmann::json& j, const char* name, int64_t fallback) 
 }  // namespace
 
 nlohmann::json Meta::to_json() const {
-  return nlohmann::json{{"user", user},       {"uid", uid},         {"pid", pid},
-                        {"node", node},       {"command", command}, {"correlation_id", correlation_id}};
+  nlohmann::json j{{"user", user}, {"uid", uid},         {"pid", pid},
+                   {"node", node}, {"command", command}, {"correlation_id", correlation_id}};
+  if (!via.empty()) j["via"] = via;
+  return j;
 }
 
 Meta Meta::from_json(const nlohmann::json& j) {
@@ -40,6 +42,7 @@ Meta Meta::from_json(const nlohmann::json& j) {
   m.node = string_member(j, "node");
   m.command = string_member(j, "command");
   m.correlation_id = string_member(j, "correlation_id");
+  m.via = string_member(j, "via");
   return m;
 }
 

@@ -21,10 +21,13 @@ struct Meta {
   std::string node;            // node the command ran on
   std::string command;         // the command as typed, e.g. "qm set 100 -memory 4096"
   std::string correlation_id;  // shared by every event of one command
+  std::string via;             // the node that forwarded the command to `node` ("" = typed on `node`)
 
   bool operator==(const Meta&) const = default;
 
   // {"command":…, "correlation_id":…, "node":…, "pid":…, "uid":…, "user":…}
+  // plus "via":… only when set (so the meta of a command typed on its node
+  // is byte for byte what it always was).
   nlohmann::json to_json() const;
   // Inverse of to_json(). Missing (or null) members keep their defaults; a
   // member of the wrong type, or a non-object, throws std::invalid_argument

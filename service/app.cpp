@@ -33,6 +33,7 @@ events::Meta App::meta_for(const Request& req) const {
   m.node = env_.node;
   m.command = req.command_line;
   m.correlation_id = req.correlation_id;
+  m.via = req.via;
   return m;
 }
 

@@ -36,6 +36,10 @@ nlohmann::json Request::to_json() const {
   // Only when set: a request without them is the one-reply-line exchange of old.
   if (progress) j["progress"] = true;
   if (tty) j["tty"] = true;
+  if (on_behalf_of) {
+    const auto& o = *on_behalf_of;
+    j["on_behalf_of"] = {{"user", o.actor.user}, {"uid", o.actor.uid}, {"pid", o.actor.pid}, {"node", o.node}};
+  }
   return j;
 }
 
@@ -79,6 +83,15 @@ Request Request::from_json(const nlohmann::json& j) {
   };
   r.progress = flag("progress");
   r.tty = flag("tty");
+  if (auto it = j.find("on_behalf_of"); it != j.end()) {
+    const auto& o = *it;
+    const bool ok = o.is_object() && o.contains("user") && o["user"].is_string() && o.contains("uid") &&
+                    o["uid"].is_number_integer() && o.contains("pid") && o["pid"].is_number_integer() &&
+                    o.contains("node") && o["node"].is_string();
+    if (!ok) throw std::runtime_error("request member 'on_behalf_of' must be {user: string, uid: int, pid: int, node: string}");
+    r.on_behalf_of = Origin{{o["user"].get<std::string>(), o["uid"].get<int64_t>(), o["pid"].get<int64_t>()},
+                            o["node"].get<std::string>()};
+  }
   return r;
 }
 

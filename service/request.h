@@ -36,6 +36,7 @@ struct Request {
     std::string user;
     int64_t uid = -1;
     int64_t pid = 0;
+    bool operator==(const Actor&) const = default;
   };
   std::optional<Actor> actor;
 
@@ -58,6 +59,21 @@ struct Request {
   // Whether progress meant for a person watching (copy percentages) is to be
   // shown: the user's stderr is a terminal and live output reaches it.
   bool shows_terminal_progress() const { return tty && live != nullptr; }
+
+  // A request forwarded by another node's qmd (cluster/forward.h): the user
+  // who typed the command there, and that node. Travels in the request line
+  // as "on_behalf_of" {user, uid, pid, node}; the receiving qmd believes it
+  // only from a trusted peer (daemon/peer.h: accept_on_behalf_of), which then
+  // makes it the actor and sets `via`; otherwise it is dropped.
+  struct Origin {
+    Actor actor;
+    std::string node;
+    bool operator==(const Origin&) const = default;
+  };
+  std::optional<Origin> on_behalf_of;
+  // The node that forwarded this request here ("" = asked on this node):
+  // recorded as the events' meta "via". Never read from a request line.
+  std::string via;
 
   // Last value of an option, if given.
   std::optional<std::string> opt(const std::string& name) const;

@@ -35,8 +35,17 @@ std::optional<Reply> forward_to_owner(App& app, const Request& req) {
   if (!owner) return std::nullopt;  // a node that never ran qmd here (e.g. imported VMs): act locally
   spdlog::debug("VM {} belongs to node {}: '{}' goes to {}", vmid, s.node, req.verb, owner->socket);
   // The owner's progress lines pass through to whoever takes this request's live output.
-  if (auto reply = send_to_qmd(owner->socket, req, req.live)) return reply;
+  if (auto reply = send_to_qmd(owner->socket, with_origin(app, req), req.live)) return reply;
   return Reply::fail("node '" + s.node + "' is not online (no qmd answers on " + owner->socket + ")");
+}
+
+Request with_origin(const App& app, const Request& req) {
+  Request out = req;
+  const auto& env = app.env();
+  // A request that came here forwarded keeps its first origin.
+  out.on_behalf_of = Request::Origin{req.actor.value_or(Request::Actor{env.user, env.uid, env.pid}),
+                                     req.via.empty() ? env.node : req.via};
+  return out;
 }
 
 }  // namespace qmd::service::cluster

@@ -23,6 +23,13 @@ bool is_owner_verb(const std::string& verb);
 // answer, a failure `node '<name>' is not online (no qmd answers on <socket>)`.
 // nullopt: run here (also for an owner that never registered: VMs imported
 // under another node name act locally as before).
+// The forwarded request carries its original caller (with_origin), so that
+// the owner records who typed the command, and where.
 std::optional<Reply> forward_to_owner(App& app, const Request& req);
+
+// req with on_behalf_of set: its actor (this process's user when it has none:
+// `qm` in-process) and this node (or, for a request that was itself
+// forwarded here, the node it came from).
+Request with_origin(const App& app, const Request& req);
 
 }  // namespace qmd::service::cluster

@@ -1,7 +1,8 @@
 // qm history <vmid>   — every event of one VM
 // qm audit [--vmid N] [--actor USER] [--type TYPE] [--since T] [--until T]
 //
-// One line per event: seq, time (UTC), actor, type, a one-line summary.
+// One line per event: seq, time (UTC), actor, type, a one-line summary (and
+// "(via node N)" for a command forwarded to the owner from node N).
 #include "service/commands/history.h"
 
 #include <fmt/format.h>
@@ -19,7 +20,8 @@ nlohmann::json event_json(const events::Event& e) {
           {"type", e.type},       {"schema", e.schema},           {"time", format_time_ms(e.recorded_at)},
           {"recorded_at", e.recorded_at}, {"user", e.meta.value("user", "")}, {"node", e.meta.value("node", "")},
           {"uid", e.meta.value("uid", int64_t{-1})}, {"command", e.meta.value("command", "")},
-          {"correlation_id", e.meta.value("correlation_id", "")}, {"summary", summarize_event(e)},
+          {"correlation_id", e.meta.value("correlation_id", "")}, {"via", e.meta.value("via", "")},
+          {"summary", summarize_event(e)},
           {"payload", e.payload}, {"event_id", e.event_id}, {"hash", e.hash}};
 }
 
@@ -30,7 +32,8 @@ std::string event_line(const events::Event& e, bool with_vmid) {
     const int64_t vmid = projections::vmid_of_stream(e.stream);
     line += fmt::format("{:<10} ", vmid >= 0 ? std::to_string(vmid) : e.stream);
   }
-  line += fmt::format("{:<24} {}\n", e.type, summarize_event(e));
+  const std::string via = e.meta.value("via", "");
+  line += fmt::format("{:<24} {}{}\n", e.type, summarize_event(e), via.empty() ? "" : " (via node " + via + ")");
   return line;
 }
 

@@ -1,6 +1,5 @@
 #include "service/commands/migrate.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,8 +17,7 @@
 #include "service/commands/common.h"
 #include "service/commands/migrate_incoming.h"
 #include "service/commands/migrate_rules.h"
-#include "service/runtime/pidfile.h"
-#include "service/runtime/status_change.h"
+#include "service/commands/migrate_steps.h"
 #include "service/runtime/verb_support.h"
 #include "service/storage/images.h"
 
@@ -54,51 +52,33 @@ struct Run {
   void step(const std::string& what, nlohmann::json detail) {
     commit({{t::kOperationStep, 1, {{"op_id", op_id}, {"step", what}, {"detail", std::move(detail)}}, {}}});
   }
-  events::NewEvent completed() const {
-    config::ConfigFile done = conf;
-    done.main.erase("lock");
-    return {t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", projections::delta_to_json(config::diff(conf, done))}}, {}};
-  }
   nlohmann::json moved() const { return {{"from", app.env().node}, {"to", p.target}}; }
 };
 
-// Offline: copy the local disks, hand over, free the source copies.
+// Offline: copy the local disks, hand over, free the source copies. Each
+// volume's file on the target is recorded (step "copying") as soon as it
+// exists there, before its bytes: a recovery after this process died frees
+// exactly the files the steps name (migrate_recover.h).
 void migrate_offline(Run& r, const std::vector<std::string>& copy, storage::Storage& target_storage,
                      std::vector<std::string>& copied) {
   for (const auto& volid : copy) {
     r.out += "copying local disk '" + volid + "' to node '" + r.p.target + "'\n";
     r.req.flush_live(r.out);
-    storage::ProgressCallback progress;
+    storage::Storage::ReceiveOptions o;
     if (r.req.shows_terminal_progress()) {
-      progress = [&](double percent) { r.req.live(OutStream::err, fmt::format("{}: {:.0f}%\n", volid, percent)); };
+      o.progress = [&](double percent) { r.req.live(OutStream::err, fmt::format("{}: {:.0f}%\n", volid, percent)); };
     }
-    target_storage.receive_copy(volid, r.app.storage().path_of(volid), progress);
+    o.reserved = [&] { r.step("copying " + volid + " to node " + r.p.target, {{"volid", volid}}); };
+    o.bytes_per_s = static_cast<uint64_t>(r.p.bwlimit_kib) * 1024;
+    target_storage.receive_copy(volid, r.app.storage().path_of(volid), o);
     copied.push_back(volid);
     r.step("copied " + volid + " to node " + r.p.target, {{"volid", volid}});
   }
-  r.commit({{t::kMoved, 1, r.moved(), {}}, r.completed()});
+  r.commit({{t::kMoved, 1, r.moved(), {}}, operation_completed_event(r.op_id, r.conf)});
 }
 
 // Stops the incoming QEMU on the target after a failure (best effort).
-void abort_incoming(const Run& r) {
-  Request stop;
-  stop.verb = "stop";
-  stop.args = {std::to_string(r.p.vmid)};
-  stop.options = {{"migratedfrom", r.app.env().node}, {"timeout", "5"}};
-  stop.command_line = "qm stop " + stop.args[0] + " --migratedfrom " + r.app.env().node;
-  stop.correlation_id = r.req.correlation_id;
-  try {
-    auto reply = send_to_qmd(r.target.socket, stop);
-    if (reply && reply->exit_code == 0) return;
-    spdlog::warn("VM {}: could not stop the incoming QEMU on node {}: {}", r.p.vmid, r.p.target,
-                 reply ? reply->err : "qmd not answering");
-  } catch (const std::exception& e) {
-    spdlog::warn("VM {}: could not stop the incoming QEMU on node {}: {}", r.p.vmid, r.p.target, e.what());
-  }
-  // The target qmd is gone: its QEMU must not linger with the VM's disks open.
-  const std::string pidfile = r.target.data_dir + "/run/" + std::to_string(r.p.vmid) + ".pid";
-  if (auto pid = runtime::read_pidfile(pidfile)) ::kill(*pid, SIGKILL);
-}
+void abort_incoming(const Run& r) { stop_incoming(r.target, r.p.vmid, r.app.env().node, r.req.correlation_id); }
 
 // Online: start the target, send the state, hand over, quit the source QEMU.
 void migrate_online(Run& r, runtime::Runtime& rt) {
@@ -147,16 +127,7 @@ void migrate_online(Run& r, runtime::Runtime& rt) {
     for (const auto& l : *lines) r.out += l + "\n";
     if (!res.error.empty()) throw std::runtime_error(res.error);
     t_qemu = Clock::now();
-    const std::string pidfile = r.target.data_dir + "/run/" + std::to_string(r.p.vmid) + ".pid";
-    const int64_t pid = runtime::read_pidfile(pidfile).value_or(0);
-    nlohmann::json moved = r.moved();
-    moved["pid"] = pid;
-    moved["online"] = true;
-    moved["total_time_ms"] = f.total_time_ms;
-    moved["downtime_ms"] = f.downtime_ms;
-    moved["transferred_bytes"] = f.transferred_bytes;
-    runtime::StatusChange running{r.p.vmid, "running", pid, "migrated from " + r.app.env().node, ""};
-    r.commit({{t::kMoved, 1, moved, {}}, runtime::status_event(running), r.completed()});
+    r.commit(online_handover_events(r.op_id, r.conf, r.app.env().node, r.p.target, incoming_pid(r.target, r.p.vmid), f));
     t_commit = Clock::now();
     const double secs = std::max<int64_t>(f.total_time_ms, 1) / 1000.0;
     r.out += fmt::format("average migration speed: {}/s - downtime {} ms\n",
@@ -186,6 +157,9 @@ Reply run_migrate(App& app, const Request& req) {
   runtime::Runtime* rt = runtime::installed_runtime();
   storage::Storage target_storage = storage::Storage::open(target->data_dir);
 
+  // Held until the end: the mark that a live process drives this migration.
+  const auto driver = try_lock_migration_driver(app.env().data_dir, p.vmid);
+  if (!driver) throw CommandError("VM is locked (migrate)");
   Run r(app, req, p, *target);
   MigratePlan plan;
   retry_on_conflict([&] {
@@ -223,12 +197,8 @@ Reply run_migrate(App& app, const Request& req) {
         spdlog::warn("migrate: could not free {} on node {}: {}", v, p.target, fe.what());
       }
     }
-    config::ConfigFile unlocked = r.conf;
-    unlocked.main.erase("lock");
     try {
-      r.commit({{t::kOperationFailed, 1,
-                 {{"op_id", r.op_id}, {"error", why}, {"delta", projections::delta_to_json(config::diff(r.conf, unlocked))}},
-                 {}}});
+      r.commit({operation_failed_event(r.op_id, r.conf, why)});
     } catch (const std::exception& ce) {
       spdlog::warn("migrate: could not record the failure of VM {}: {}", p.vmid, ce.what());
     }

@@ -6,9 +6,15 @@
 // commit vm.moved {from, to, ...} + completed (lock removed), or failed
 // {error} with the lock removed and the VM where it was.
 //
+// The process running it holds the migration's driver flock throughout
+// (migrate_steps.h); a second migration of the VM meanwhile: `VM is locked
+// (migrate)`. If that process dies, the node's qmd ends the migration when it
+// starts (migrate_recover.h).
+//
 // Offline: disks on non-shared storage are copied byte for byte into the
-// target node's storage of the same id (one step each) and freed on the
-// source after the hand-over; a failure frees what was copied.
+// target node's storage of the same id (steps "copying" once the target file
+// exists and "copied"; --bwlimit paces the copy) and freed on the source after
+// the hand-over; a failure frees what was copied.
 // Online: the target qmd starts QEMU with -incoming (migrate_incoming.h), the
 // source's QEMU sends its state (Supervisor::migrate); on completion the
 // hand-over also records the target's pid as `running` and the figures

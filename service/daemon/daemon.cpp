@@ -17,6 +17,7 @@
 #include "service/app.h"
 #include "service/autoballoon/autoballoon_service.h"
 #include "service/cluster/nodes.h"
+#include "service/commands/migrate_recover.h"
 #include "service/daemon/tree_follower.h"
 #include "service/qemu/cmdline.h"
 #include "events/ids.h"
@@ -57,6 +58,19 @@ void start_guests_at_boot(const Environment& env, RequestRunner& runner) {
   req.correlation_id = events::new_uuid();
   req.actor = Request::Actor{env.user, env.uid, env.pid};
   runner.run(std::move(req), [](const Reply&) {});
+}
+
+// Migrations of this node whose driving process died (this qmd, killed)
+// are ended once the QEMU processes are re-adopted (commands/migrate_recover.h).
+void recover_interrupted_migrations(const Environment& env, RequestRunner& runner) {
+  Request req;
+  req.verb = "migrate";
+  req.command_line = "qmd (recovery of interrupted migrations)";
+  req.correlation_id = events::new_uuid();
+  req.actor = Request::Actor{env.user, env.uid, env.pid};
+  runner.run_job("migration recovery", [req](App& app) {
+    for (const auto& line : recover_migrations(app, req)) spdlog::warn("migration recovery: {}", line);
+  });
 }
 
 }  // namespace
@@ -142,6 +156,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
       // Probing QEMU (version, machines, CPUs) takes ~100 ms: done now, not in the first start.
       std::thread([] { qemu::detect_host_caps(); }).detach();
       sup.adopt(recorded);
+      recover_interrupted_migrations(env, runner);
       balloons.start();
       spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
       if (listening) listening();

@@ -34,12 +34,21 @@ void RequestRunner::give_app(std::unique_ptr<App> app) {
   if (idle_apps_.size() < kMaxIdleApps) idle_apps_.push_back(std::move(app));
 }
 
-void RequestRunner::run(Request req, std::function<void(const Reply&)> done,
-                        std::function<void(OutStream, const std::string&)> progress) {
+void RequestRunner::spawn(std::function<void()> body) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++running_;
   }
+  std::thread([this, body = std::move(body)] {
+    body();
+    std::lock_guard<std::mutex> lock(mu_);
+    --running_;
+    idle_cv_.notify_all();
+  }).detach();
+}
+
+void RequestRunner::run(Request req, std::function<void(const Reply&)> done,
+                        std::function<void(OutStream, const std::string&)> progress) {
   // Through the same queue as the reply, so from the request's thread
   // everything arrives in order; from the loop thread (a migration's
   // progress) it is queued too, never written in the middle of other work.
@@ -49,7 +58,7 @@ void RequestRunner::run(Request req, std::function<void(const Reply&)> done,
       post.post([progress, stream, text] { progress(stream, text); });
     };
   }
-  std::thread([this, req = std::move(req), done = std::move(done)]() mutable {
+  spawn([this, req = std::move(req), done = std::move(done)]() mutable {
     const auto t0 = std::chrono::steady_clock::now();
     Reply reply;
     try {
@@ -67,10 +76,19 @@ void RequestRunner::run(Request req, std::function<void(const Reply&)> done,
     spdlog::info("{} by {}: {} → exit {} ({} ms)", req.verb, req.actor ? req.actor->user : "?",
                  req.command_line.empty() ? req.verb : req.command_line, reply.exit_code, ms);
     post_.post([done = std::move(done), reply]() { done(reply); });
-    std::lock_guard<std::mutex> lock(mu_);
-    --running_;
-    idle_cv_.notify_all();
-  }).detach();
+  });
+}
+
+void RequestRunner::run_job(std::string name, std::function<void(App&)> job) {
+  spawn([this, name = std::move(name), job = std::move(job)] {
+    try {
+      auto app = take_app();
+      job(*app);
+      give_app(std::move(app));
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", name, e.what());
+    }
+  });
 }
 
 int RequestRunner::drain(int timeout_ms) {

@@ -35,10 +35,17 @@ class RequestRunner {
   void run(Request req, std::function<void(const Reply&)> done,
            std::function<void(OutStream, const std::string&)> progress = {});
 
+  // Thread-safe. Runs `job` with an App on a new thread, counted by drain()
+  // like a request: work of qmd itself that may use the runtime (e.g. the
+  // recovery of interrupted migrations at start). Exceptions are logged.
+  void run_job(std::string name, std::function<void(App&)> job);
+
   // Blocks up to timeout_ms for running requests to end; returns how many still run.
   int drain(int timeout_ms);
 
  private:
+  // Runs body on a new detached thread, counted in running_.
+  void spawn(std::function<void()> body);
   std::unique_ptr<App> take_app();
   void give_app(std::unique_ptr<App> app);
 

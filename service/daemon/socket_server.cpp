@@ -165,7 +165,7 @@ void SocketServer::pump(Conn& c) {
       write(c, reply_line(Reply::fail("qmd: cannot determine the peer's credentials")), true);
       return;
     }
-    req.actor = c.actor;
+    accept_on_behalf_of(req, *c.actor, static_cast<int64_t>(::geteuid()));
     c.busy = true;
     const uint64_t id = c.id;
     const uint64_t nth = ++c.handled;

@@ -90,6 +90,10 @@ struct MigrateFigures {
   int64_t ram_total_bytes = 0;
 };
 
+// The figures of a query-migrate answer (total-time, downtime, setup-time,
+// ram.transferred, ram.total; 0 for what it lacks).
+MigrateFigures migrate_figures_of(const nlohmann::json& query_migrate);
+
 class Supervisor {
  public:
   using Done = std::function<void(const OpResult&)>;

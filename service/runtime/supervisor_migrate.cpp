@@ -18,8 +18,9 @@ constexpr int kSettlePolls = 50;
 // No limit asked for: QEMU's default (128 MiB/s) would make a local migration
 // needlessly slow; this is "as fast as the link goes" on one host.
 constexpr int64_t kUnlimitedBytesPerS = int64_t{1} << 40;
+}  // namespace
 
-MigrateFigures figures_of(const nlohmann::json& v) {
+MigrateFigures migrate_figures_of(const nlohmann::json& v) {
   MigrateFigures f;
   f.total_time_ms = v.value("total-time", int64_t{0});
   f.downtime_ms = v.value("downtime", int64_t{0});
@@ -30,7 +31,6 @@ MigrateFigures figures_of(const nlohmann::json& v) {
   }
   return f;
 }
-}  // namespace
 
 void Supervisor::migrate(int64_t vmid, MigrateParams p,
                          std::function<void(const OpResult&, const MigrateFigures&)> done) {
@@ -100,7 +100,7 @@ void Supervisor::poll_migration(int64_t vmid, std::shared_ptr<MigrateParams> p,
     }
     const std::string status = r.value.value("status", "");
     if (status == "completed") {
-      const MigrateFigures f = figures_of(r.value);
+      const MigrateFigures f = migrate_figures_of(r.value);
       if (f.total_time_ms == 0 && settling < kSettlePolls) {
         auto& timer = migrate_polls_[vmid];
         if (!timer) timer = std::make_unique<LoopTimer>(loop_);

@@ -104,14 +104,24 @@ class Storage {
                          int target_vmid, const std::string& fmt,
                          const ProgressCallback& progress = {}, const std::string& snap = "");
 
+  // How receive_copy reports and paces a copy.
+  struct ReceiveOptions {
+    ProgressCallback progress;       // percentages 0..100
+    // Called once the volume's file exists here (reserved, empty), before any
+    // byte is copied: from then on the file is this copy's (a caller that may
+    // be killed records it, so that its recovery frees exactly that file).
+    // If it throws, the file is removed and the exception propagates.
+    std::function<void()> reserved;
+    std::uint64_t bytes_per_s = 0;   // bandwidth limit (qm migrate --bwlimit); 0 = none
+  };
+
   // Copies the image file at source_path byte for byte (internal snapshots
   // included) as exactly `volid` on this storage, fsynced — the receiving end
-  // of an offline migration between nodes. progress gets percentages 0..100.
+  // of an offline migration between nodes.
   // Throws "disk image '<path>' already exists" when the volume exists here;
   // a failed copy leaves nothing behind. Linked clones are refused ("can't
   // migrate '<volid>' as it's a clone of '<base>'").
-  void receive_copy(const std::string& volid, const std::string& source_path,
-                    const ProgressCallback& progress = {});
+  void receive_copy(const std::string& volid, const std::string& source_path, const ReceiveOptions& options);
 
   // A linked clone (on the same storage) whose backing file is this base
   // image, nullopt when none. Reads qcow2 headers, so running VMs' images count.

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "service/commands/status.h"
+#include "service/daemon/peer.h"
 #include "service/daemon/protocol.h"
 #include "service/runtime/status_change.h"
 #include "service/runtime/supervisor.h"
@@ -27,6 +28,61 @@ TEST_CASE("request line: a Request's JSON round-trips, the actor never comes fro
   CHECK(got.command_line == "qm start 100 --timeout 5");
   CHECK(got.correlation_id == "c1");
   CHECK_FALSE(got.actor.has_value());
+}
+
+TEST_CASE("request line: a forwarded request's origin travels, and is believed only from a trusted peer") {
+  Request r;
+  r.verb = "set";
+  r.args = {"100"};
+  r.on_behalf_of = Request::Origin{{"alice", 1001, 4242}, "b"};
+  const nlohmann::json j = r.to_json();
+  CHECK(j["on_behalf_of"] == nlohmann::json{{"user", "alice"}, {"uid", 1001}, {"pid", 4242}, {"node", "b"}});
+  CHECK_FALSE(Request{}.to_json().contains("on_behalf_of"));
+  auto parsed = daemon::parse_request_line(j.dump());
+  REQUIRE(std::holds_alternative<Request>(parsed));
+  const Request got = std::get<Request>(parsed);
+  CHECK(got.on_behalf_of == r.on_behalf_of);
+  CHECK_FALSE(got.actor.has_value());  // a claim, not yet the actor
+  CHECK(got.via.empty());
+
+  // Trust: root, or the uid qmd runs as (another qmd); nobody else.
+  CHECK(daemon::may_speak_for_others(0, 998));
+  CHECK(daemon::may_speak_for_others(998, 998));
+  CHECK_FALSE(daemon::may_speak_for_others(1001, 998));
+  CHECK_FALSE(daemon::may_speak_for_others(-1, 998));
+
+  const Request::Actor qmd_b{"qmd", 998, 77};
+  Request trusted = got;
+  CHECK(daemon::accept_on_behalf_of(trusted, qmd_b, 998));
+  REQUIRE(trusted.actor.has_value());
+  CHECK(trusted.actor->user == "alice");
+  CHECK(trusted.actor->uid == 1001);
+  CHECK(trusted.actor->pid == 4242);
+  CHECK(trusted.via == "b");
+  CHECK_FALSE(trusted.on_behalf_of.has_value());
+
+  const Request::Actor mallory{"mallory", 1002, 66};
+  Request untrusted = got;
+  CHECK_FALSE(daemon::accept_on_behalf_of(untrusted, mallory, 998));
+  REQUIRE(untrusted.actor.has_value());
+  CHECK(untrusted.actor->user == "mallory");
+  CHECK(untrusted.actor->uid == 1002);
+  CHECK(untrusted.actor->pid == 66);
+  CHECK(untrusted.via.empty());
+  CHECK_FALSE(untrusted.on_behalf_of.has_value());
+
+  Request plain;
+  plain.verb = "list";
+  CHECK_FALSE(daemon::accept_on_behalf_of(plain, mallory, 998));
+  CHECK(plain.actor->user == "mallory");
+
+  // A malformed claim is bad input.
+  nlohmann::json bad = j;
+  bad["on_behalf_of"].erase("node");
+  auto b = daemon::parse_request_line(bad.dump());
+  REQUIRE(std::holds_alternative<Reply>(b));
+  CHECK(std::get<Reply>(b).err ==
+        "qmd: invalid request: request member 'on_behalf_of' must be {user: string, uid: int, pid: int, node: string}\n");
 }
 
 TEST_CASE("request line: bad input gives an error reply naming the problem") {

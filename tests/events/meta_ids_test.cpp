@@ -19,6 +19,17 @@ TEST_CASE("Meta round-trips through JSON with the documented member names") {
   CHECK(Meta::from_json(j) == m);
 }
 
+TEST_CASE("Meta: the route of a forwarded command is a 'via' member, absent when empty") {
+  Meta m{"alice@pve", 1000, 77, "pve1", "qm start 100", "c1", "pve2"};
+  nlohmann::json j = m.to_json();
+  CHECK(j.dump() ==
+        R"({"command":"qm start 100","correlation_id":"c1","node":"pve1","pid":77,"uid":1000,"user":"alice@pve","via":"pve2"})");
+  CHECK(Meta::from_json(j) == m);
+  m.via.clear();
+  CHECK_FALSE(m.to_json().contains("via"));
+  CHECK_THROWS_WITH(Meta::from_json(nlohmann::json{{"via", 1}}), "event meta: member 'via' must be a string, got 1");
+}
+
 TEST_CASE("Meta::from_json: missing members default, wrong types are named") {
   Meta m = Meta::from_json(nlohmann::json::object());
   CHECK(m.uid == -1);

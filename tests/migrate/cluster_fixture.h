@@ -55,6 +55,8 @@ class ClusterNode {
     pid_ = 0;
   }
 
+  pid_t qmd_pid() const { return pid_; }
+
   RunResult qm(const std::vector<std::string>& args) const {
     std::vector<std::string> argv = {binary("qm")};
     argv.insert(argv.end(), args.begin(), args.end());

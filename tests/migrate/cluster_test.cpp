@@ -65,3 +65,48 @@ TEST_CASE("cluster: runtime verbs go to the owner node's qmd, or say it is down"
   CHECK_FALSE(alive(pid));
   CHECK(c.b.qm({"status", "100"}).out == "status: stopped\n");
 }
+
+TEST_CASE("cluster: a forwarded command is recorded under the user who typed it, via the node it was typed on") {
+  Cluster c;
+  c.start();
+  c.a.qm_ok({"create", "100", "--memory", "64"});
+  // Typed on b, run by a's qmd: the events name the qm process on b, not b's qmd.
+  const pid_t set = spawn({binary("qm"), "set", "100", "--description", "from b"}, c.b.env());
+  REQUIRE(wait_for(set) == 0);
+  const pid_t start = spawn({binary("qm"), "start", "100"}, c.b.env());
+  REQUIRE(wait_for(start) == 0);
+  const auto evs = c.a.events(100);
+  REQUIRE(evs.size() >= 3);
+  const auto& updated = evs[evs.size() - 2];
+  const auto& running = evs.back();
+  CHECK(updated["type"] == "vm.config.updated");
+  CHECK(running["type"] == "vm.status.changed");
+  const std::string me = run({"/usr/bin/id", "-un"}).out;
+  for (const auto* e : {&updated, &running}) {
+    CHECK((*e)["user"].get<std::string>() + "\n" == me);
+    CHECK((*e)["uid"] == static_cast<int64_t>(::getuid()));
+    CHECK((*e)["node"] == "a");
+    CHECK((*e)["via"] == "b");
+  }
+  CHECK(running["payload"]["cause"] == "start by " + me.substr(0, me.size() - 1));
+  // The audit's pid: the qm process on b (before: b's qmd, which forwarded it).
+  const auto meta = [&](const nlohmann::json& e) {
+    auto r = run({"/usr/bin/sqlite3", c.shared.path() + "/cluster.db",
+                  "SELECT meta FROM events WHERE seq = " + std::to_string(e["seq"].get<int64_t>())});
+    return nlohmann::json::parse(r.out);
+  };
+  CHECK(meta(updated)["pid"] == set);
+  CHECK(meta(running)["pid"] == start);
+  CHECK(meta(updated)["via"] == "b");
+  CHECK(meta(running)["pid"] != c.b.qmd_pid());
+  // Typed on the owner: no route recorded, the meta as it always was.
+  c.a.qm_ok({"set", "100", "--description", "from a"});
+  const auto own = c.a.events(100).back();
+  CHECK(own["via"] == "");
+  CHECK_FALSE(meta(own).contains("via"));
+  // The history line shows the route.
+  const std::string hist = c.b.qm({"history", "100"}).out;
+  CHECK(hist.find("vm.config.updated") != std::string::npos);
+  CHECK(hist.find("(via node b)\n") != std::string::npos);
+  c.a.qm_ok({"stop", "100"});
+}

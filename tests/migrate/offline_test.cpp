@@ -46,12 +46,16 @@ TEST_CASE("migrate offline: a qcow2 disk on local storage arrives byte for byte,
   CHECK(read_file(c.b.conf_path("b", 100)) == conf_before);
 
   const auto evs = c.b.events(100);
-  REQUIRE(evs.size() >= 5);
-  const auto& started = evs[evs.size() - 4];
+  REQUIRE(evs.size() >= 6);
+  const auto& started = evs[evs.size() - 5];
   CHECK(started["type"] == "vm.operation.started");
   CHECK(started["payload"]["op"] == "migrate");
   CHECK(started["payload"]["detail"]["target"] == "b");
   CHECK(started["payload"]["detail"]["copy"] == nlohmann::json{"local:100/vm-100-disk-0.qcow2"});
+  // The target's file is on record before its bytes (a recovery frees it).
+  CHECK(evs[evs.size() - 4]["type"] == "vm.operation.step");
+  CHECK(evs[evs.size() - 4]["payload"]["step"] == "copying local:100/vm-100-disk-0.qcow2 to node b");
+  CHECK(evs[evs.size() - 4]["payload"]["detail"]["volid"] == "local:100/vm-100-disk-0.qcow2");
   CHECK(evs[evs.size() - 3]["type"] == "vm.operation.step");
   CHECK(evs[evs.size() - 3]["payload"]["step"] == "copied local:100/vm-100-disk-0.qcow2 to node b");
   const auto& moved = evs[evs.size() - 2];
