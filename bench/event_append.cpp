@@ -82,7 +82,7 @@ nlohmann::json payload(int64_t n) {
 }
 
 Timing run_ours(SqliteEventStore& store, int64_t total) {
-  Meta meta{"root@pam", 0, 1234, "pve1", "qmd import /etc/pve", "7f0c2d36-5a5e-4c59-9d5b-0d3c2a1b4e6f"};
+  Meta meta{"root@pam", 0, 1234, "pve1", "qmd import /etc/pve", "7f0c2d36-5a5e-4c59-9d5b-0d3c2a1b4e6f", ""};
   std::unordered_map<int, int64_t> versions;
   Timing timing;
   int64_t n = 0, command = 0;

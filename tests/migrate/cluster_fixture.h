@@ -97,4 +97,12 @@ struct Cluster {
   }
 };
 
+// The events of `evs` (a VM's history as JSON) whose type is `type`, in order.
+inline std::vector<nlohmann::json> of_type(const std::vector<nlohmann::json>& evs, const std::string& type) {
+  std::vector<nlohmann::json> out;
+  for (const auto& e : evs)
+    if (e["type"] == type) out.push_back(e);
+  return out;
+}
+
 }  // namespace qmd::testing

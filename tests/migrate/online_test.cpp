@@ -12,12 +12,6 @@
 using namespace qmd::testing;
 
 namespace {
-std::vector<nlohmann::json> of_type(const std::vector<nlohmann::json>& evs, const std::string& type) {
-  std::vector<nlohmann::json> out;
-  for (const auto& e : evs)
-    if (e["type"] == type) out.push_back(e);
-  return out;
-}
 using qmd::testing::guest_dir;
 int last_tick(const std::string& serial) { return qmd::testing::last_tick_in(read_file(serial)); }
 }  // namespace

@@ -12,12 +12,6 @@
 using namespace qmd::testing;
 
 namespace {
-std::vector<nlohmann::json> of_type(const std::vector<nlohmann::json>& evs, const std::string& type) {
-  std::vector<nlohmann::json> out;
-  for (const auto& e : evs)
-    if (e["type"] == type) out.push_back(e);
-  return out;
-}
 bool has_step(const ClusterNode& n, int64_t vmid, const std::string& prefix) {
   for (const auto& e : of_type(n.events(vmid), "vm.operation.step"))
     if (e["payload"]["step"].get<std::string>().starts_with(prefix)) return true;
@@ -43,6 +37,9 @@ TEST_CASE("migrate online: source qmd killed mid-way - restarted, it cancels and
   // 1 KiB/s: still sending when qmd dies (QEMU sends on without its monitor).
   const pid_t mig = spawn_migrate(c.a, "100 b --online --bwlimit 1");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "target QEMU listening on "); }, 30000));
+  // The source QEMU is sending: qm shows its first progress line (before it,
+  // qmd may not have issued `migrate` yet, and there would be nothing to cancel).
+  REQUIRE(eventually([&] { return read_file(c.a.dir() + "/mig.out").find("migration active") != std::string::npos; }, 30000));
   const pid_t dst = c.b.vm_pid(100);
   REQUIRE(alive(dst));
   c.a.kill_qmd();
@@ -91,6 +88,9 @@ TEST_CASE("migrate online: completed while the source qmd was down - restarted, 
   const pid_t src = c.a.vm_pid(100);
   const pid_t mig = spawn_migrate(c.a, "100 b --online --bwlimit 1");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "target QEMU listening on "); }, 30000));
+  // The source QEMU is sending: qm shows its first progress line (before it,
+  // qmd may not have issued `migrate` yet, and there would be nothing to cancel).
+  REQUIRE(eventually([&] { return read_file(c.a.dir() + "/mig.out").find("migration active") != std::string::npos; }, 30000));
   const pid_t dst = c.b.vm_pid(100);
   c.a.kill_qmd();
   CHECK(wait_for(mig) == 255);
