@@ -26,24 +26,31 @@ pid_t spawn_migrate(const ClusterNode& n, const std::string& args) {
                                      n.dir() + "/mig.err"},
                n.env());
 }
-}  // namespace
 
-TEST_CASE("migrate online: source qmd killed mid-way - restarted, it cancels and the VM runs on at the source") {
-  Cluster c;
+// VM 100 (64 MiB, diskless) running on node a and being migrated live to b at
+// 1 KiB/s — still sending, as QEMU sends on without its monitor — when a's qmd
+// is killed -9. Returns the pids of the source and the incoming QEMU.
+std::pair<pid_t, pid_t> kill_source_qmd_mid_migration(Cluster& c) {
   c.start();
   c.a.qm_ok({"create", "100", "--memory", "64"});
   c.a.qm_ok({"start", "100"});
   const pid_t src = c.a.vm_pid(100);
-  // 1 KiB/s: still sending when qmd dies (QEMU sends on without its monitor).
   const pid_t mig = spawn_migrate(c.a, "100 b --online --bwlimit 1");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "target QEMU listening on "); }, 30000));
-  // The source QEMU is sending: qm shows its first progress line (before it,
-  // qmd may not have issued `migrate` yet, and there would be nothing to cancel).
+  // The source QEMU is sending once qm shows its first progress line (before
+  // it, qmd may not have issued `migrate` yet: nothing would be in flight).
   REQUIRE(eventually([&] { return read_file(c.a.dir() + "/mig.out").find("migration active") != std::string::npos; }, 30000));
   const pid_t dst = c.b.vm_pid(100);
   REQUIRE(alive(dst));
   c.a.kill_qmd();
   CHECK(wait_for(mig) == 255);  // the client lost its qmd
+  return {src, dst};
+}
+}  // namespace
+
+TEST_CASE("migrate online: source qmd killed mid-way - restarted, it cancels and the VM runs on at the source") {
+  Cluster c;
+  const auto [src, dst] = kill_source_qmd_mid_migration(c);
   CHECK(locked(c.a, 100));      // nothing ended it meanwhile
   CHECK(alive(src));
   CHECK(alive(dst));
@@ -82,18 +89,7 @@ TEST_CASE("migrate online: source qmd killed mid-way - restarted, it cancels and
 
 TEST_CASE("migrate online: completed while the source qmd was down - restarted, it finishes the hand-over") {
   Cluster c;
-  c.start();
-  c.a.qm_ok({"create", "100", "--memory", "64"});
-  c.a.qm_ok({"start", "100"});
-  const pid_t src = c.a.vm_pid(100);
-  const pid_t mig = spawn_migrate(c.a, "100 b --online --bwlimit 1");
-  REQUIRE(eventually([&] { return has_step(c.a, 100, "target QEMU listening on "); }, 30000));
-  // The source QEMU is sending: qm shows its first progress line (before it,
-  // qmd may not have issued `migrate` yet, and there would be nothing to cancel).
-  REQUIRE(eventually([&] { return read_file(c.a.dir() + "/mig.out").find("migration active") != std::string::npos; }, 30000));
-  const pid_t dst = c.b.vm_pid(100);
-  c.a.kill_qmd();
-  CHECK(wait_for(mig) == 255);
+  const auto [src, dst] = kill_source_qmd_mid_migration(c);
   // With qmd gone its QMP socket is free: lift the limit so that the
   // migration completes while nobody watches.
   const std::string qmp = c.a.run_dir() + "/100.qmp";
