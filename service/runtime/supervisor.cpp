@@ -16,6 +16,9 @@ namespace qmd::service::runtime {
 
 namespace {
 
+// How long a QEMU whose QMP socket refused us early may take to be seen exiting.
+constexpr uint64_t kStartGraceMs = 1000;
+
 // The last `n` lines of QEMU's log, each ending in '\n' ("" when empty).
 std::string log_tail(const std::string& path, std::size_t n = 5) {
   std::ifstream in(path);
@@ -130,9 +133,23 @@ void Supervisor::start(StartParams p, Done done) {
     if (vm == nullptr || vm->status != "starting") return;
     vm->ready_ms = ms_since(vm->start_t0);
     if (!ok) {
-      vm->start_error = "start failed: QEMU did not answer on its QMP socket within " +
-                        std::to_string(vm->start.timeout_s) + " s";
-      signal_vm(*vm, SIGKILL);  // on_exit reports start_error
+      const bool timed_out = vm->ready_ms >= vm->start.timeout_s * 1000.0;
+      if (timed_out) {
+        vm->start_error = "start failed: QEMU did not answer on its QMP socket within " +
+                          std::to_string(vm->start.timeout_s) + " s";
+        signal_vm(*vm, SIGKILL);  // on_exit reports start_error
+        return;
+      }
+      // Refused long before the timeout: QEMU bound its socket and exited
+      // (a missing disk, a bad option). Its exit status and log say why, once
+      // the exit is seen; only a QEMU still there after a moment is killed.
+      vm->start_grace = std::make_unique<LoopTimer>(loop_);
+      vm->start_grace->start(kStartGraceMs, [this, vmid] {
+        Vm* vm = find(vmid);
+        if (vm == nullptr || vm->status != "starting") return;
+        vm->start_error = "start failed: QEMU refused the connection to its QMP socket";
+        signal_vm(*vm, SIGKILL);  // on_exit reports start_error
+      });
       return;
     }
     if (vm->start.incoming_state.empty()) {

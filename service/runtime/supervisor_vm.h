@@ -51,6 +51,7 @@ struct Supervisor::Vm {
   Done start_done;
   std::string start_error;  // why the start was aborted (QMP never answered)
   StartParams start;
+  std::unique_ptr<LoopTimer> start_grace;  // QMP refused early: time for QEMU's exit to be seen
 
   // Why it is going down, in order of precedence for the "stopped" cause.
   bool killed_after_timeout = false;

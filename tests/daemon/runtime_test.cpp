@@ -2,6 +2,8 @@
 // so powerdown is ignored (the shutdown-timeout path).
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <filesystem>
 #include <future>
 #include <sstream>
 
@@ -94,6 +96,24 @@ TEST_CASE("runtime: start refuses templates and locked VMs, applies pending chan
   CHECK(node.qm({"config", "100", "--current"}).out.find("cpu: qemu64\n") != std::string::npos);
   CHECK(node.qm({"pending", "100"}).out.find("new ") == std::string::npos);
   CHECK(node.qm({"stop", "100"}).exit_code == 0);
+}
+
+TEST_CASE("runtime: a QEMU that exits at once - start fails with its exit status and its own words, at once") {
+  QmdNode node;
+  node.start_qmd();
+  REQUIRE(node.qm({"create", "100", "--memory", "64", "--scsi0", "local:1"}).exit_code == 0);
+  const std::string image = node.dir() + "/images/100/vm-100-disk-0.qcow2";
+  REQUIRE(std::filesystem::remove(image));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = node.qm({"start", "100"});
+  const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(r.exit_code == 255);
+  CHECK(r.err.find("Could not open '" + image + "': No such file or directory\n") != std::string::npos);
+  CHECK(r.err.ends_with("start failed: QEMU exited (code 1)\n"));
+  CHECK(r.err.find("did not answer") == std::string::npos);
+  CHECK(secs < 10);  // not the 30 s QMP timeout
+  CHECK(node.qm({"status", "100"}).out == "status: stopped\n");
+  CHECK(node.vm_pid(100) == 0);
 }
 
 TEST_CASE("runtime: shutdown of a VM without guest OS times out, --forceStop stops it") {
