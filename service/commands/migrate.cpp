@@ -136,6 +136,10 @@ void migrate_online(Run& r, runtime::Runtime& rt) {
     abort_incoming(r);
     throw;
   }
+  // The target QEMU runs the guest as soon as it has loaded the last pages;
+  // the migration is done when it says so.
+  if (std::string last; !wait_until_running_on(r.target, r.p.vmid, 10000, &last))
+    spdlog::warn("VM {}: not reported running on node {} 10 s after the migration: {}", r.p.vmid, r.p.target, chomped(last));
   // The state lives on the target now; the paused source QEMU only has to go.
   const auto stop = rt.stop(r.p.vmid, 10, r.req);
   if (!stop.error.empty()) spdlog::warn("VM {}: source QEMU after the migration: {}", r.p.vmid, stop.error);

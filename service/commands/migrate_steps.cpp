@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <chrono>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include "config/delta.h"
@@ -54,6 +57,25 @@ void stop_incoming(const cluster::NodeInfo& target, int64_t vmid, const std::str
   }
   // The target qmd is gone: its QEMU must not linger with the VM's disks open.
   if (const int64_t pid = incoming_pid(target, vmid); pid > 0) ::kill(static_cast<pid_t>(pid), SIGKILL);
+}
+
+bool wait_until_running_on(const cluster::NodeInfo& target, int64_t vmid, int timeout_ms, std::string* last) {
+  Request status;
+  status.verb = "status";
+  status.args = {std::to_string(vmid)};
+  status.command_line = "qm status " + status.args[0];
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    try {
+      auto reply = send_to_qmd(target.socket, status);
+      if (reply) *last = reply->exit_code == 0 ? reply->out : reply->err;
+      if (reply && reply->exit_code == 0 && reply->out == "status: running\n") return true;
+    } catch (const std::exception& e) {
+      *last = e.what();
+    }
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 std::vector<events::NewEvent> online_handover_events(const std::string& op_id, const config::ConfigFile& locked,

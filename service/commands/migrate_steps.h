@@ -32,6 +32,14 @@ std::optional<VmFlock> try_lock_migration_driver(const std::string& data_dir, in
 void stop_incoming(const cluster::NodeInfo& target, int64_t vmid, const std::string& source_node,
                    const std::string& correlation_id);
 
+// After a completed live migration whose hand-over is committed (so `target`
+// owns the VM and answers for it itself): waits until the target's qmd reports
+// `status: running` — QEMU leaves `inmigrate` a moment after the source saw
+// `completed` — so that the migration ends with the VM running there. Returns
+// false when it does not within timeout_ms (the target's last answer is then
+// in *last).
+bool wait_until_running_on(const cluster::NodeInfo& target, int64_t vmid, int timeout_ms, std::string* last);
+
 // The pid in vmid's pidfile on `target` (<data_dir>/run/<vmid>.pid), 0 when none.
 int64_t incoming_pid(const cluster::NodeInfo& target, int64_t vmid);
 
