@@ -92,8 +92,7 @@ void migrate_online(Run& r, runtime::Runtime& rt) {
   start.correlation_id = r.req.correlation_id;
   auto reply = send_to_qmd(r.target.socket, start);
   if (!reply) throw std::runtime_error("target node '" + r.p.target + "' is not online (no qmd answers on " + r.target.socket + ")");
-  std::string err = reply->err;
-  while (!err.empty() && err.back() == '\n') err.pop_back();
+  const std::string err = chomped(reply->err);
   if (reply->exit_code != 0) throw std::runtime_error("start of VM " + start.args[0] + " on node '" + r.p.target + "' failed: " + err);
   const std::string uri = incoming_uri_of(reply->out);
   r.out += "start remote VM: " + uri + "\n";

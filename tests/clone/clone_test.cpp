@@ -254,7 +254,7 @@ TEST_CASE("full clone shows Proxmox's progress lines on a terminal", "[clone][cl
   qm_ok(qm, {"create", "200", "-scsi0", "local:1"});
   write_pattern("qcow2", qm.dir() + "/images/200/vm-200-disk-0.qcow2", "0x11", "0", "32M");
   // script(1) gives qm a pseudo-terminal; what qm writes comes back on its stdout.
-  auto r = run({"/usr/bin/script", "-qec", binary("qm") + " clone 200 201", "/dev/null"}, qm.env());
+  auto r = run_on_terminal(binary("qm") + " clone 200 201", qm.env());
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(std::regex_search(r.out, std::regex("(^|\n)transferred 0\\.0 B of 1\\.0 GiB \\(0\\.00%\\)\r?\n")));

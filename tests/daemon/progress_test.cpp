@@ -129,7 +129,7 @@ TEST_CASE("progress: qm through qmd prints the copy percentages only on a termin
   CHECK(r.out == kCreateLine);
   CHECK(r.err.empty());
   // script(1) gives qm a pseudo-terminal; what qm writes comes back on its stdout.
-  r = run({"/usr/bin/script", "-qec", binary("qm") + " clone 100 102", "/dev/null"}, node.env());
+  r = run_on_terminal(binary("qm") + " clone 100 102", node.env());
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   const auto create_at = r.out.find("create full clone of drive scsi0 (local:100/vm-100-disk-0.qcow2)\r\n");

@@ -146,7 +146,7 @@ TEST_CASE("migrate progress: an offline migration shows the disk copy's percenta
   CHECK(r.err.empty());
   CHECK(r.out.find('%') == std::string::npos);
   // script(1) gives qm a pseudo-terminal (qmd is told so); what qm writes comes back on its stdout.
-  r = run({"/usr/bin/script", "-qec", binary("qm") + " migrate 101 b --with-local-disks", "/dev/null"}, c.a.env());
+  r = run_on_terminal(binary("qm") + " migrate 101 b --with-local-disks", c.a.env());
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   const auto copying = r.out.find("copying local disk 'local:101/vm-101-disk-0.qcow2' to node 'b'\r\n");

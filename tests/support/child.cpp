@@ -60,6 +60,10 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+RunResult run_on_terminal(const std::string& command, const std::map<std::string, std::string>& env) {
+  return run({"/usr/bin/script", "-qec", command, "/dev/null"}, env);
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
               const std::string& input, const std::function<void(std::string_view)>& on_out) {
   int out_pipe[2], err_pipe[2], in_pipe[2];

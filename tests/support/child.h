@@ -38,6 +38,11 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
               const std::string& input = {}, const std::function<void(std::string_view)>& on_out = {});
 
+// Runs the shell command `command` on a pseudo-terminal (script(1)), as a
+// person at a terminal would: what it writes to stdout and stderr comes back
+// in `out`, with "\r\n" line ends.
+RunResult run_on_terminal(const std::string& command, const std::map<std::string, std::string>& env = {});
+
 // Starts argv without waiting (stdout/stderr to /dev/null); returns the pid.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
 // Waits for pid; returns the exit code or 128+signal.
