@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <system_error>
+#include <vector>
 
 extern char** environ;
 
@@ -50,14 +52,27 @@ std::string resolve_program(const std::string& argv0) {
   return argv0;  // execve fails with ENOENT, reported as for any other program
 }
 
-// The child's side of fork: default signal dispositions and an empty mask
-// (whatever the parent, e.g. a libuv loop ignoring SIGPIPE, has set up), stdin
-// on /dev/null, and death with its parent — a copy whose caller was killed
-// (qm or qmd under kill -9) must not write on into a volume that crash
-// recovery is about to remove. Only async-signal-safe calls: the parent may
-// have threads. Writes errno to err_fd and exits 127 when exec fails.
-[[noreturn]] void exec_child(const char* program, char* const* args, int out_fd, int err_fd, int status_fd,
-                             pid_t parent) {
+// What the child needs between clone and exec; lives on the parent's stack,
+// which the child shares (CLONE_VM) while the parent is suspended (CLONE_VFORK).
+struct ChildArgs {
+  const char* program;
+  char* const* args;
+  int out_fd, err_fd, status_fd;
+  pid_t parent;
+};
+
+// The child's side: default signal dispositions and an empty mask (whatever
+// the parent, e.g. a libuv loop ignoring SIGPIPE, has set up), stdin on
+// /dev/null, and death with its parent — a copy whose caller was killed (qm or
+// qmd under kill -9) must not write on into a volume that crash recovery is
+// about to remove. Only system calls: the child shares the parent's memory.
+// Writes errno to status_fd and exits 127 when exec fails.
+[[noreturn]] int exec_child(void* p) {
+  const ChildArgs& a = *static_cast<const ChildArgs*>(p);
+  const char* program = a.program;
+  char* const* args = a.args;
+  const int out_fd = a.out_fd, err_fd = a.err_fd, status_fd = a.status_fd;
+  const pid_t parent = a.parent;
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
@@ -115,10 +130,20 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   args.push_back(nullptr);
   const std::string program = resolve_program(argv[0]);
 
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::system_error(errno, std::generic_category(), "unable to run '" + argv[0] + "'");
-  if (pid == 0) exec_child(program.c_str(), args.data(), out.fd[1], err.fd[1], exec_status.fd[1], parent);
+  // clone(CLONE_VM | CLONE_VFORK) as posix_spawn does, rather than fork: a
+  // fork copies the page tables of a process that maps a large binary (a few
+  // ms per child in qm), and posix_spawn cannot set PR_SET_PDEATHSIG. The
+  // child runs on its own stack with every signal blocked until it has reset
+  // the handlers, so no handler of the parent ever runs in the shared memory.
+  ChildArgs child{program.c_str(), args.data(), out.fd[1], err.fd[1], exec_status.fd[1], ::getpid()};
+  std::vector<char> stack(64 * 1024);
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &old);
+  const pid_t pid = ::clone(exec_child, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+  const int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) throw std::system_error(clone_errno, std::generic_category(), "unable to run '" + argv[0] + "'");
   // The status pipe is close-on-exec: EOF means exec succeeded, an int is its errno.
   exec_status.close_end(1);
   int exec_errno = 0;
