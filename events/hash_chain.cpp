@@ -5,6 +5,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "config/digest_init.h"
+
 namespace qmd::events {
 
 namespace {
@@ -46,16 +48,9 @@ struct ChainHasher::Impl {
   std::string buf;
 };
 
-ChainHasher::ChainHasher() : impl_(std::make_unique<Impl>()) {
-  // An explicitly fetched digest avoids OpenSSL 3's implicit fetch on every call.
-  impl_->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  impl_->ctx = EVP_MD_CTX_new();
-  if (!impl_->md || !impl_->ctx) {
-    EVP_MD_free(impl_->md);
-    EVP_MD_CTX_free(impl_->ctx);
-    throw std::runtime_error("hash chain: libcrypto has no SHA-256");
-  }
-}
+// The digest is fetched at the first hash, not here: every store owns a
+// hasher, and a process that only reads (`qm config`) never needs libcrypto.
+ChainHasher::ChainHasher() : impl_(std::make_unique<Impl>()) {}
 
 ChainHasher::~ChainHasher() {
   EVP_MD_CTX_free(impl_->ctx);
@@ -74,6 +69,13 @@ void ChainHasher::next_into(std::string_view previous_hash, const ChainFields& f
   buf.append(previous_hash.data(), previous_hash.size());
   append_canonical_bytes(f, &buf);
 
+  if (impl_->md == nullptr) {
+    // An explicitly fetched digest avoids OpenSSL 3's implicit fetch on every call.
+    config::init_digests();
+    if (impl_->ctx == nullptr) impl_->ctx = EVP_MD_CTX_new();
+    impl_->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (impl_->md == nullptr || impl_->ctx == nullptr) throw std::runtime_error("hash chain: libcrypto has no SHA-256");
+  }
   unsigned char digest[32];
   unsigned int len = 0;
   if (EVP_DigestInit_ex(impl_->ctx, impl_->md, nullptr) != 1 ||
