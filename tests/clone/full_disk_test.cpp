@@ -37,7 +37,7 @@ TEST_CASE("a full storage fails clone and create cleanly, leaving no half-made v
   // line was shown live, as the copy began, before it failed.
   CHECK(r.out == "create full clone of drive scsi0 (local:200/vm-200-disk-0.qcow2)\nclone exit 255\n" + small + "/images\ncreate exit 255\n" + small + "/images\nused 0\n");
   // Both failures name the qemu-img command and its reason.
-  CHECK(r.err.find("clone failed: command 'qemu-img convert -f qcow2 -O qcow2 -o preallocation=metadata") !=
+  CHECK(r.err.find("clone failed: command 'qemu-img convert -C -f qcow2 -O qcow2 -o preallocation=metadata") !=
         std::string::npos);
   CHECK(r.err.find("No space left on device") != std::string::npos);
   CHECK(r.err.find("unable to create VM 300 - command 'qemu-img create -o preallocation=full -f raw " + small +

@@ -114,7 +114,7 @@ TEST_CASE("a failing qemu-img leaves nothing behind and names the command") {
   // A full clone from a corrupt source: convert fails, the target is removed.
   write_file(d.path() + "/images/100/vm-100-disk-1.qcow2", "this is not a qcow2 image");
   const std::string clone_err = error_of([&] { st.clone_full("local:100/vm-100-disk-1.qcow2", "local", 101, "raw"); });
-  CHECK(clone_err.rfind("command 'qemu-img convert -f qcow2 -O raw -o preallocation=off ", 0) == 0);
+  CHECK(clone_err.rfind("command 'qemu-img convert -C -f qcow2 -O raw -o preallocation=off ", 0) == 0);
   CHECK(clone_err.find("Image is not in qcow2 format") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(d.path() + "/images/101"));
 
