@@ -13,9 +13,6 @@
 // removes the images it left behind.
 #include "service/commands/clone.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>

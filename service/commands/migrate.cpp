@@ -1,9 +1,6 @@
 #include "service/commands/migrate.h"
 
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdio>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -1,7 +1,6 @@
 // qm rebuild: drop the read tables and the .conf files' marks, replay the log.
 #include <unistd.h>
 
-
 #include <fmt/format.h>
 
 #include "projections/replay.h"
