@@ -73,7 +73,7 @@ Reply run_startall(App& app, const Request& req) {
   const std::vector<startup::GuestRecord> guests = node_guest_records(app, rt);
   const startup::BootPlan plan = plan_of(guests, options);
 
-  PassLog log("startall");
+  PassLog log("startall", req);
   clear_backup_locks(app, req, plan.clear_backup_lock, log);
   for (const startup::StartGroup& group : plan.groups) {
     for (const startup::StartStep& step : group.guests) {

@@ -89,7 +89,7 @@ Reply run_stopall(App& app, const Request& req) {
     throw CommandError("VM " + std::to_string(e.vmid) + ": " + e.what());
   }
 
-  PassLog log("stopall");
+  PassLog log("stopall", req);
   // Proxmox: datacenter max_workers, else one per CPU.
   const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   for (const startup::StopGroup& group : plan) {

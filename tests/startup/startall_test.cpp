@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "service/runtime/runtime.h"
+#include "tests/daemon/line_client.h"
 #include "tests/daemon/qmd_fixture.h"
 
 using namespace qmd::testing;
@@ -202,6 +203,48 @@ TEST_CASE("startall: a guest that cannot start is reported and the pass goes on"
   node.vm_pid(302);
   CHECK(status_of(node, 301) == "status: stopped\n");
   CHECK(status_of(node, 302) == "status: running\n");
+}
+
+TEST_CASE("startall/stopall: the per-guest lines reach a client that asked for progress as they happen") {
+  QmdNode node;
+  node.start_qmd();
+  create(node, 110, {"--onboot", "1", "--startup", "up=2"});
+  LineClient client(node.sock());
+  auto request = [](const std::string& verb) {
+    return nlohmann::json{{"verb", verb}, {"command_line", "qm " + verb}, {"progress", true}};
+  };
+
+  // "Starting VM 110" and the wait's line come before the 2 s wait is over.
+  client.send(request("startall"));
+  auto l = client.next();
+  REQUIRE(l);
+  CHECK(l->json == nlohmann::json{{"progress", {{"stream", "err"}, {"text", "Starting VM 110\n"}}}});
+  l = client.next();
+  REQUIRE(l);
+  CHECK(l->json ==
+        nlohmann::json{{"progress", {{"stream", "err"}, {"text", "Waiting for 2 seconds (startup delay)\n"}}}});
+  const auto waited_from = l->at;
+  auto reply = client.next();
+  REQUIRE(reply);
+  CHECK(reply->json == nlohmann::json{{"exit_code", 0}, {"out", ""}, {"err", ""}});  // nothing twice
+  CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(reply->at - waited_from).count() >= 1500);
+  node.vm_pid(110);
+
+  // stopall: the line of a guest that cannot be shut down (locked) comes
+  // live too, and the failure still makes the exit code.
+  REQUIRE(node.qm({"set", "110", "--lock", "backup"}).exit_code == 0);
+  nlohmann::json stopall = request("stopall");
+  stopall["options"] = nlohmann::json::array({nlohmann::json::array({"timeout", "1"})});
+  client.send(stopall);
+  for (const char* text : {"Stopping VM 110 (timeout = 1 seconds)\n", "Stopping VM 110 failed: VM is locked (backup)\n"}) {
+    l = client.next();
+    REQUIRE(l);
+    CHECK(l->json == nlohmann::json{{"progress", {{"stream", "err"}, {"text", text}}}});
+  }
+  reply = client.next();
+  REQUIRE(reply);
+  CHECK(reply->json["exit_code"] == 255);
+  CHECK(reply->json["err"] == "");
 }
 
 TEST_CASE("startall/stopall: bad options and no qmd") {
