@@ -15,7 +15,10 @@ namespace qmd::qemu {
 
 using nlohmann::json;
 
-namespace {
+// Named, not anonymous: Impl (external linkage) holds these, and in a unity
+// build this file is an included one, where GCC warns of such a member
+// (-Wsubobject-linkage).
+namespace qmp_boxes {
 
 // libuv handles and requests are allocated together with a back pointer, so that close and
 // write callbacks can find (and finally free) the Impl after the client itself is gone.
@@ -38,6 +41,10 @@ struct WriteBox {
   std::string bytes;
 };
 
+}  // namespace qmp_boxes
+
+namespace {
+
 std::string clip(const std::string& s, std::size_t n = 200) {
   return s.size() <= n ? s : s.substr(0, n) + "...";
 }
@@ -51,7 +58,7 @@ struct QmpClient::Impl {
     std::string command;
     std::string line;
     CommandCallback cb;
-    TimerBox* timer = nullptr;
+    qmp_boxes::TimerBox* timer = nullptr;
     int timeout_ms = 0;
   };
 
@@ -61,10 +68,10 @@ struct QmpClient::Impl {
   State state = State::Idle;
   bool orphaned = false;  // the QmpClient was destroyed; free once live reaches 0
   int live = 0;           // open handles + requests in flight that point back here
-  PipeBox* pipe = nullptr;
-  TimerBox* connect_timer = nullptr;
-  TimerBox* retry_timer = nullptr;
-  TimerBox* defer_timer = nullptr;
+  qmp_boxes::PipeBox* pipe = nullptr;
+  qmp_boxes::TimerBox* connect_timer = nullptr;
+  qmp_boxes::TimerBox* retry_timer = nullptr;
+  qmp_boxes::TimerBox* defer_timer = nullptr;
   QmpLineSplitter splitter;
   std::vector<char> read_buf = std::vector<char>(64 * 1024);
   json greeting;
@@ -88,8 +95,8 @@ struct QmpClient::Impl {
 
   // ---- handle bookkeeping -------------------------------------------------------------------
 
-  TimerBox* new_timer(std::uint64_t id) {
-    auto* t = new TimerBox{{}, this, id};
+  qmp_boxes::TimerBox* new_timer(std::uint64_t id) {
+    auto* t = new qmp_boxes::TimerBox{{}, this, id};
     uv_timer_init(loop, &t->timer);
     ++live;
     return t;
@@ -98,11 +105,11 @@ struct QmpClient::Impl {
   static void on_closed(uv_handle_t* h) {
     Impl* impl = nullptr;
     if (h->type == UV_TIMER) {
-      auto* b = reinterpret_cast<TimerBox*>(h);
+      auto* b = reinterpret_cast<qmp_boxes::TimerBox*>(h);
       impl = b->impl;
       delete b;
     } else {
-      auto* b = reinterpret_cast<PipeBox*>(h);
+      auto* b = reinterpret_cast<qmp_boxes::PipeBox*>(h);
       impl = b->impl;
       delete b;
     }
@@ -135,7 +142,7 @@ struct QmpClient::Impl {
   }
 
   static void on_defer(uv_timer_t* t) {
-    Impl* impl = reinterpret_cast<TimerBox*>(t)->impl;
+    Impl* impl = reinterpret_cast<qmp_boxes::TimerBox*>(t)->impl;
     std::vector<std::function<void()>> batch;
     batch.swap(impl->deferred);
     for (auto& fn : batch) {
@@ -164,16 +171,16 @@ struct QmpClient::Impl {
   }
 
   void attempt() {
-    pipe = new PipeBox{{}, this};
+    pipe = new qmp_boxes::PipeBox{{}, this};
     uv_pipe_init(loop, &pipe->pipe, 0);
     ++live;
-    auto* req = new ConnectBox{{}, this};
+    auto* req = new qmp_boxes::ConnectBox{{}, this};
     ++live;
     uv_pipe_connect(&req->req, &pipe->pipe, path.c_str(), on_connect);
   }
 
   static void on_connect(uv_connect_t* req, int status) {
-    auto* box = reinterpret_cast<ConnectBox*>(req);
+    auto* box = reinterpret_cast<qmp_boxes::ConnectBox*>(req);
     Impl* impl = box->impl;
     uv_stream_t* handle = req->handle;
     delete box;
@@ -204,12 +211,12 @@ struct QmpClient::Impl {
   }
 
   static void on_retry(uv_timer_t* t) {
-    Impl* impl = reinterpret_cast<TimerBox*>(t)->impl;
+    Impl* impl = reinterpret_cast<qmp_boxes::TimerBox*>(t)->impl;
     if (impl->state == State::Connecting && !impl->pipe) impl->attempt();
   }
 
   static void on_connect_timeout(uv_timer_t* t) {
-    Impl* impl = reinterpret_cast<TimerBox*>(t)->impl;
+    Impl* impl = reinterpret_cast<qmp_boxes::TimerBox*>(t)->impl;
     std::string stage = impl->state == State::Connecting ? "last error: " + impl->last_connect_error
                         : impl->state == State::Greeting ? "no greeting received"
                                                          : "no reply to qmp_capabilities";
@@ -222,12 +229,12 @@ struct QmpClient::Impl {
   // ---- reading ------------------------------------------------------------------------------
 
   static void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
-    Impl* impl = reinterpret_cast<PipeBox*>(h)->impl;
+    Impl* impl = reinterpret_cast<qmp_boxes::PipeBox*>(h)->impl;
     *buf = uv_buf_init(impl->read_buf.data(), static_cast<unsigned>(impl->read_buf.size()));
   }
 
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-    Impl* impl = reinterpret_cast<PipeBox*>(s)->impl;
+    Impl* impl = reinterpret_cast<qmp_boxes::PipeBox*>(s)->impl;
     if (impl->orphaned || impl->state == State::Closed) return;
     // A peer that dies with our bytes unread resets the connection instead of closing it.
     if (nread == UV_EOF || nread == UV_ECONNRESET) {
@@ -362,7 +369,7 @@ struct QmpClient::Impl {
   // ---- writing ------------------------------------------------------------------------------
 
   void send_line(const std::string& line) {
-    auto* w = new WriteBox{{}, this, line + "\n"};
+    auto* w = new qmp_boxes::WriteBox{{}, this, line + "\n"};
     uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
     int r = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&pipe->pipe), &buf, 1, on_write);
     if (r < 0) {
@@ -374,7 +381,7 @@ struct QmpClient::Impl {
   }
 
   static void on_write(uv_write_t* req, int status) {
-    auto* w = reinterpret_cast<WriteBox*>(req);
+    auto* w = reinterpret_cast<qmp_boxes::WriteBox*>(req);
     Impl* impl = w->impl;
     delete w;
     --impl->live;
@@ -411,7 +418,7 @@ struct QmpClient::Impl {
   }
 
   static void on_command_timeout(uv_timer_t* t) {
-    auto* box = reinterpret_cast<TimerBox*>(t);
+    auto* box = reinterpret_cast<qmp_boxes::TimerBox*>(t);
     Impl* impl = box->impl;
     auto it = impl->pending.find(box->id);
     if (it == impl->pending.end()) return;

@@ -11,7 +11,7 @@
 using namespace qmd::events;
 
 TEST_CASE("Meta round-trips through JSON with the documented member names") {
-  Meta m{"alice@pve", 1000, 77, "pve1", "qm start 100", "1b4e28ba-2fa1-41d2-883f-0016d3cca427"};
+  Meta m{"alice@pve", 1000, 77, "pve1", "qm start 100", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", ""};
   nlohmann::json j = m.to_json();
   CHECK(j.dump() ==
         R"({"command":"qm start 100","correlation_id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","node":"pve1",)"
