@@ -18,6 +18,12 @@ namespace qmd::service::daemon {
 // reply and the connection is closed.
 inline constexpr std::size_t kMaxRequestLine = 1024 * 1024;
 
+// Most bytes of replies and progress lines queued for one connection that the
+// client has not read yet. Beyond it qmd stops reading that client's requests
+// (and starts no new one of it) until the queue drains, and drops its progress
+// lines; replies are never dropped.
+inline constexpr std::size_t kMaxQueuedOutput = 4 * 1024 * 1024;
+
 // A parsed request line: the Request, or the error Reply to send instead
 // (exit code 255, message naming what is wrong). Never throws. The actor is
 // never taken from the line: the server sets it from the peer's credentials.

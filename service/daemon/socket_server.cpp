@@ -23,6 +23,7 @@ struct SocketServer::Conn {
   bool busy = false;      // a request is being handled
   uint64_t handled = 0;   // requests handed to the handler so far: names the one in flight
   bool closing = false;   // an error reply is on its way, then the connection closes
+  bool reading = false;   // uv_read_start is in effect
   std::optional<Request::Actor> actor;
 };
 
@@ -36,6 +37,11 @@ struct WriteReq {
   bool close_after;
   std::weak_ptr<bool> alive;
 };
+
+// Output written to c's pipe that the client has not taken yet.
+std::size_t queued_output(const uv_pipe_t* pipe) {
+  return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(pipe));
+}
 
 void close_and_free(uv_handle_t* h) {
   if (uv_is_closing(h) == 0) uv_close(h, [](uv_handle_t* p) { delete reinterpret_cast<uv_pipe_t*>(p); });
@@ -110,8 +116,14 @@ void SocketServer::on_connection() {
   uv_os_fd_t fd = -1;
   if (uv_fileno(reinterpret_cast<uv_handle_t*>(c->pipe), &fd) == 0) c->actor = peer_actor(fd);
   c->pipe->data = c.get();
+  start_reading(*c);
+  conns_.emplace(c->id, std::move(c));
+}
+
+void SocketServer::start_reading(Conn& c) {
+  c.reading = true;
   uv_read_start(
-      reinterpret_cast<uv_stream_t*>(c->pipe),
+      reinterpret_cast<uv_stream_t*>(c.pipe),
       [](uv_handle_t*, size_t suggested, uv_buf_t* b) {
         b->base = new char[suggested];
         b->len = suggested;
@@ -121,7 +133,17 @@ void SocketServer::on_connection() {
         conn->server->on_read(*conn, n, b);
         delete[] b->base;
       });
-  conns_.emplace(c->id, std::move(c));
+}
+
+void SocketServer::update_reading(Conn& c) {
+  const bool want = !c.closing && c.buf.size() <= kMaxRequestLine && queued_output(c.pipe) <= kMaxQueuedOutput;
+  if (want == c.reading) return;
+  if (want) {
+    start_reading(c);
+  } else {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(c.pipe));
+    c.reading = false;
+  }
 }
 
 void SocketServer::on_read(Conn& c, ssize_t n, const uv_buf_t* b) {
@@ -131,12 +153,15 @@ void SocketServer::on_read(Conn& c, ssize_t n, const uv_buf_t* b) {
   }
   if (c.closing) return;
   c.buf.append(b->base, static_cast<size_t>(n));
+  const uint64_t id = c.id;
   pump(c);
+  if (auto it = conns_.find(id); it != conns_.end()) update_reading(*it->second);
 }
 
-// Handles the next complete line when no request is in flight.
+// Handles the next complete line when no request is in flight and the
+// client has taken its earlier output.
 void SocketServer::pump(Conn& c) {
-  while (!c.busy && !c.closing) {
+  while (!c.busy && !c.closing && queued_output(c.pipe) <= kMaxQueuedOutput) {
     const auto nl = c.buf.find('\n');
     if (nl == std::string::npos) {
       if (c.buf.size() > kMaxRequestLine) {
@@ -178,15 +203,18 @@ void SocketServer::pump(Conn& c) {
       if (it == conns_.end() || !it->second->busy || it->second->handled != nth) return nullptr;
       return it->second.get();
     };
-    auto respond = [this, in_flight](const Reply& r) {
+    auto respond = [this, in_flight, id](const Reply& r) {
       Conn* conn = in_flight();
       if (conn == nullptr) return;
       conn->busy = false;
-      if (write(*conn, reply_line(r), false)) pump(*conn);
+      if (!write(*conn, reply_line(r), false)) return;
+      pump(*conn);
+      if (auto it = conns_.find(id); it != conns_.end()) update_reading(*it->second);  // pump may have dropped it
     };
     auto progress = [this, in_flight](OutStream stream, const std::string& text) {
       Conn* conn = in_flight();
-      if (conn != nullptr && !conn->closing) write(*conn, progress_line(stream, text), false);
+      if (conn != nullptr && !conn->closing && queued_output(conn->pipe) <= kMaxQueuedOutput)
+        write(*conn, progress_line(stream, text), false);
     };
     handler_(std::move(req), std::move(respond), std::move(progress));
   }
@@ -200,7 +228,10 @@ bool SocketServer::write(Conn& c, const std::string& line, bool close_after) {
   const int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(c.pipe), &b, 1, [](uv_write_t* r, int) {
     auto* wr = static_cast<WriteReq*>(r->data);
     auto a = wr->alive.lock();
-    if (wr->close_after && a && *a) wr->server->drop(wr->id);
+    if (a && *a) {
+      if (wr->close_after) wr->server->drop(wr->id);
+      else wr->server->output_taken(wr->id);
+    }
     delete wr;
   });
   if (rc != 0) {
@@ -209,6 +240,15 @@ bool SocketServer::write(Conn& c, const std::string& line, bool close_after) {
     return false;
   }
   return true;
+}
+
+// The client took some output: a connection held back by kMaxQueuedOutput
+// goes on with its next request and reads again.
+void SocketServer::output_taken(uint64_t id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  pump(*it->second);
+  if (auto again = conns_.find(id); again != conns_.end()) update_reading(*again->second);
 }
 
 void SocketServer::drop(uint64_t id) {

@@ -8,6 +8,12 @@
 //   arrive meanwhile wait. Bad input (not JSON, bad members, an over-long
 //   line) is answered with an error reply; an over-long line also closes the
 //   connection. Nothing a client sends can stop the server.
+// - Memory per connection is bounded: qmd stops reading a client while more
+//   than kMaxRequestLine bytes of its requests wait unhandled, or while more
+//   than kMaxQueuedOutput bytes of output wait for it to read (then no new
+//   request of it starts and its progress lines are dropped); reading resumes
+//   when both are back under. A client that writes without reading is thus
+//   held back by its own socket, not buffered without end.
 // - The handler gets a `respond` function to call exactly once, later, on the
 //   loop thread; responding after the client went away is harmless.
 // - It also gets a `progress` function (loop thread only, any number of
@@ -58,8 +64,12 @@ class SocketServer {
   void on_connection();
   void on_read(Conn& c, ssize_t n, const uv_buf_t* buf);
   void pump(Conn& c);
+  // Starts or stops reading c as the contract's bounds say.
+  void update_reading(Conn& c);
+  void start_reading(Conn& c);
   // False when the connection was dropped (c is gone).
   bool write(Conn& c, const std::string& line, bool close_after);
+  void output_taken(uint64_t id);
   void drop(uint64_t id);
 
   uv_loop_t* loop_;
