@@ -7,14 +7,13 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <thread>
 
 #include "service/daemon/protocol.h"
+#include "tests/daemon/line_client.h"
 #include "tests/daemon/qmd_fixture.h"
 
 using namespace qmd::testing;
@@ -26,12 +25,7 @@ namespace {
 // A non-blocking raw connection to qmd's socket.
 class RawConn {
  public:
-  explicit RawConn(const std::string& path) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  explicit RawConn(const std::string& path) : fd_(connect_unix(path)) {
     REQUIRE(::fcntl(fd_, F_SETFL, O_NONBLOCK) == 0);
   }
   ~RawConn() { ::close(fd_); }

@@ -19,6 +19,20 @@
 
 namespace qmd::testing {
 
+// A connected stream socket to the unix socket at path; throws
+// std::runtime_error when nothing answers there.
+inline int connect_unix(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot connect to " + path);
+  }
+  return fd;
+}
+
 struct ArrivedLine {
   nlohmann::json json;
   std::chrono::steady_clock::time_point at;
@@ -27,16 +41,7 @@ struct ArrivedLine {
 class LineClient {
  public:
   // Connects to the unix socket at path; throws std::runtime_error when nothing answers.
-  explicit LineClient(const std::string& path) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close();
-      throw std::runtime_error("cannot connect to " + path);
-    }
-  }
+  explicit LineClient(const std::string& path) : fd_(connect_unix(path)) {}
   ~LineClient() { close(); }
   LineClient(const LineClient&) = delete;
   LineClient& operator=(const LineClient&) = delete;
