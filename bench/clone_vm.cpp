@@ -7,6 +7,8 @@
 // linked_clone: `qm clone 500 N` of a template (one 1 GiB qcow2 base image),
 // whole process, against `qemu-img create -b` of the same base alone.
 // Target: api_ms <= 50.
+// full_clone_via_qmd: the same full clone with qmd running (qm hands the
+// command to it, as on a host where qmd runs), against the same-args convert.
 // qm_set_one_commit: a qm process making one durable commit, for reading
 // the others (a clone makes two: started, and steps + completed).
 // Each figure is the best of several alternating rounds (page cache warm for
@@ -14,11 +16,15 @@
 // (untimed) after each round.
 // Run on a quiet machine: fsync latency and CPU contention from other
 // processes land on both sides but not in proportion.
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -29,6 +35,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/child_process.h"
 #include "service/storage/process.h"
 
 using namespace qmd::storage;
@@ -75,6 +82,36 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+
+bool socket_answers(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+  const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  if (fd >= 0) ::close(fd);
+  return ok;
+}
+
+// qmd on the bench's data directory until destroyed.
+class Qmd {
+ public:
+  explicit Qmd(const std::string& dir) : sock_(dir + "/run/qmd.sock") {
+    pid_ = qmd::bench::spawn_child({std::string(QMD_BINARY_DIR) + "/qmd", "--foreground"}, dir + "/qmd.log");
+    for (int i = 0; i < 400 && !socket_answers(sock_); ++i) ::usleep(25000);
+    if (!socket_answers(sock_)) throw std::runtime_error("qmd did not start (see " + dir + "/qmd.log)");
+  }
+  ~Qmd() {
+    ::kill(pid_, SIGTERM);
+    if (!qmd::bench::wait_child_for(pid_, 10000)) std::cerr << "bench_clone_vm: qmd did not stop on SIGTERM\n";
+  }
+  Qmd(const Qmd&) = delete;
+  Qmd& operator=(const Qmd&) = delete;
+
+ private:
+  std::string sock_;
+  pid_t pid_ = -1;
+};
 
 }  // namespace
 
@@ -127,6 +164,38 @@ int main(int argc, char** argv) {
            {{"floor_same_args_ms", round2(full_same)},
             {"ratio_same_args", std::round(full_api / full_same * 1000) / 1000},
             {"floor_median_ms", round2(median(floor))}});
+
+    // The same with qmd running: qm hands the clone to it.
+    {
+      Qmd daemon(dir);
+      std::vector<double> via, same;
+      for (int i = 0; i < rounds; ++i) {
+        const std::string id = std::to_string(1500 + i);
+        const std::function<void()> runs[2] = {
+            [&] { via.push_back(time_ms([&] { qm({"clone", "100", id, "--full"}); })); },
+            [&] {
+              same.push_back(time_ms([&] {
+                must({"qemu-img", "convert", "-C", "-f", "qcow2", "-O", "qcow2", "-o", "preallocation=metadata", src,
+                      floor_path});
+              }));
+              fs::remove(floor_path);
+            }};
+        for (int k = 0; k < 2; ++k) runs[(i + k) % 2]();
+        qm({"destroy", id});
+      }
+      const double via_best = *std::min_element(via.begin(), via.end());
+      const double same_best = *std::min_element(same.begin(), same.end());
+      std::cout << nlohmann::json{{"bench", "clone_vm"},
+                                  {"case", "full_clone_via_qmd"},
+                                  {"api_ms", round2(via_best)},
+                                  {"api_median_ms", round2(median(via))},
+                                  {"floor_ms", round2(full_floor)},
+                                  {"ratio", std::round(via_best / full_floor * 1000) / 1000},
+                                  {"floor_same_args_ms", round2(same_best)},
+                                  {"ratio_same_args", std::round(via_best / same_best * 1000) / 1000}}
+                       .dump()
+                << std::endl;
+    }
 
     // Linked clone of a template, whole qm process vs qemu-img create -b alone.
     qm({"create", "500", "-scsi0", "local:1"});
