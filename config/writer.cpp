@@ -6,7 +6,6 @@
 
 #include "config/config_error.h"
 #include "config/description.h"
-#include "config/digest_init.h"
 #include "config/formats/drive.h"
 #include "config/schema.h"
 
@@ -117,7 +116,6 @@ std::string write_config(const ConfigFile& input) {
 }
 
 std::string config_digest(std::string_view file_bytes) {
-  init_digests();
   unsigned char md[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(file_bytes.data()), file_bytes.size(), md);
   static constexpr char hex[] = "0123456789abcdef";

@@ -5,8 +5,6 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "config/digest_init.h"
-
 namespace qmd::events {
 
 namespace {
@@ -71,7 +69,6 @@ void ChainHasher::next_into(std::string_view previous_hash, const ChainFields& f
 
   if (impl_->md == nullptr) {
     // An explicitly fetched digest avoids OpenSSL 3's implicit fetch on every call.
-    config::init_digests();
     if (impl_->ctx == nullptr) impl_->ctx = EVP_MD_CTX_new();
     impl_->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     if (impl_->md == nullptr || impl_->ctx == nullptr) throw std::runtime_error("hash chain: libcrypto has no SHA-256");

@@ -18,6 +18,7 @@
 #include "service/cli/parse_args.h"
 #include "service/cli/qmd_client.h"
 #include "service/cli/usage.h"
+#include "service/digest_init.h"
 #include "service/dispatch.h"
 
 using namespace qmd::service;
@@ -77,6 +78,7 @@ void absolutize_paths(Request& req) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  init_digests();  // before anything touches libcrypto: see digest_init.h
   auto logger = spdlog::stderr_color_mt("qm");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::warn);

@@ -13,6 +13,7 @@
 
 #include "service/daemon/daemon.h"
 #include "service/daemon/options.h"
+#include "service/digest_init.h"
 #include "service/environment.h"
 
 using namespace qmd::service;
@@ -60,6 +61,7 @@ std::function<void()> detach() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  init_digests();  // before anything touches libcrypto: see digest_init.h
   daemon::DaemonOptions opts;
   try {
     opts = daemon::parse_daemon_options(std::vector<std::string>(argv + 1, argv + argc));
