@@ -225,11 +225,14 @@ bool SocketServer::write(Conn& c, const std::string& line, bool close_after) {
   auto* w = new WriteReq{{}, line, this, c.id, close_after, alive_};
   uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
   w->req.data = w;
-  const int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(c.pipe), &b, 1, [](uv_write_t* r, int) {
+  const int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(c.pipe), &b, 1, [](uv_write_t* r, int status) {
     auto* wr = static_cast<WriteReq*>(r->data);
     auto a = wr->alive.lock();
     if (a && *a) {
-      if (wr->close_after) wr->server->drop(wr->id);
+      // A failed write means the client is gone: drop it now. Held back, it
+      // is not read, so its hang-up is not seen, and the output the failure
+      // frees would otherwise let its next waiting request start.
+      if (wr->close_after || status < 0) wr->server->drop(wr->id);
       else wr->server->output_taken(wr->id);
     }
     delete wr;

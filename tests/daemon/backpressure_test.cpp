@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -90,6 +91,17 @@ long rss_kib(pid_t pid) {
   for (std::string l; std::getline(in, l);)
     if (l.starts_with("VmRSS:")) return std::stol(l.substr(6));
   return -1;
+}
+
+// How many sockets the process has open (the listening one, one per connection).
+std::size_t open_sockets(pid_t pid) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    const auto target = std::filesystem::read_symlink(e.path(), ec);
+    if (!ec && target.string().starts_with("socket:")) ++n;
+  }
+  return n;
 }
 
 }  // namespace
@@ -176,4 +188,50 @@ TEST_CASE("qmd: a client that does not read its replies is not served further un
     if (j["exit_code"] != 0 || j["out"] != expected) break;
   }
   CHECK(got == requests);
+}
+
+TEST_CASE("qmd: a client that went away while held back is dropped, none of its waiting requests runs") {
+  QmdNode node;
+  node.start_qmd();
+  node.create_diskless(100);
+  REQUIRE(node.qm({"set", "100", "--description", std::string(8000, 'd')}).exit_code == 0);
+
+  // 3,000 requests with ≈ 8 KiB replies that the client never reads: qmd
+  // holds back after about 4 MiB of them. Each handled one is in qmd's log.
+  const std::string tag = "qm config 100 #unread";
+  auto handled = [&] {
+    const std::string log = node.log();
+    std::size_t n = 0;
+    for (std::size_t at = log.find(tag + " → exit 0"); at != std::string::npos; at = log.find(tag + " → exit 0", at + 1))
+      ++n;
+    return n;
+  };
+  std::string all;
+  const std::string one =
+      nlohmann::json{{"verb", "config"}, {"args", {"100"}}, {"command_line", tag}}.dump() + "\n";
+  for (int i = 0; i < 3000; ++i) all += one;
+  const std::size_t sockets_before = open_sockets(node.qmd_pid());
+  std::size_t held_at = 0;
+  {
+    RawConn conn(node.sock());
+    conn.send_all(all);
+    // Held: the count stops growing (over 300 ms), well short of 3,000.
+    std::size_t last = SIZE_MAX;
+    for (int i = 0; i < 60 && handled() != last; ++i) {
+      last = handled();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    held_at = handled();
+    CHECK(held_at == last);
+    INFO("handled before the hold: " << held_at);
+    CHECK(held_at > 0);
+    CHECK(held_at < 1000);
+    CHECK(open_sockets(node.qmd_pid()) == sockets_before + 1);
+  }  // closed with the replies unread
+
+  // Its writes fail: qmd drops the connection and runs none of what waited.
+  CHECK(eventually([&] { return open_sockets(node.qmd_pid()) == sockets_before; }, 5000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(handled() == held_at);
+  CHECK(node.qm({"status", "100"}).out == "status: stopped\n");  // and it serves on
 }
