@@ -95,6 +95,14 @@ struct Cluster {
     a.start_qmd();
     b.start_qmd();
   }
+  // Both qmds up and a diskless VM `vmid` (64 MiB) running on a: the start
+  // of every live-migration test. Returns the source QEMU's pid.
+  pid_t start_with_vm_running_on_a(int64_t vmid = 100) {
+    start();
+    a.qm_ok({"create", std::to_string(vmid), "--memory", "64"});
+    a.qm_ok({"start", std::to_string(vmid)});
+    return a.vm_pid(vmid);
+  }
 };
 
 // The events of `evs` (a VM's history as JSON) whose type is `type`, in order.

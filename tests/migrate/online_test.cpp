@@ -18,10 +18,7 @@ int last_tick(const std::string& serial) { return qmd::testing::last_tick_in(rea
 
 TEST_CASE("migrate online: a diskless VM moves to the other node and keeps running") {
   Cluster c;
-  c.start();
-  c.a.qm_ok({"create", "100", "--memory", "64"});
-  c.a.qm_ok({"start", "100"});
-  const pid_t src = c.a.vm_pid(100);
+  const pid_t src = c.start_with_vm_running_on_a();
   REQUIRE(alive(src));
 
   auto r = c.b.qm({"migrate", "100", "a", "--online"});  // asked on b: run by the owner a
@@ -76,10 +73,7 @@ TEST_CASE("migrate online: a diskless VM moves to the other node and keeps runni
 
 TEST_CASE("migrate online: the target QEMU dying mid-way keeps the VM running on the source") {
   Cluster c;
-  c.start();
-  c.a.qm_ok({"create", "100", "--memory", "64"});
-  c.a.qm_ok({"start", "100"});
-  const pid_t src = c.a.vm_pid(100);
+  const pid_t src = c.start_with_vm_running_on_a();
   // 1 KiB/s: the migration takes long enough to kill the target QEMU during it.
   const pid_t mig = spawn({"/bin/sh", "-c", "exec " + binary("qm") + " migrate 100 b --online --bwlimit 1 >" +
                                                 c.a.dir() + "/mig.out 2>" + c.a.dir() + "/mig.err"},

@@ -31,10 +31,7 @@ pid_t spawn_migrate(const ClusterNode& n, const std::string& args) {
 // 1 KiB/s — still sending, as QEMU sends on without its monitor — when a's qmd
 // is killed -9. Returns the pids of the source and the incoming QEMU.
 std::pair<pid_t, pid_t> kill_source_qmd_mid_migration(Cluster& c) {
-  c.start();
-  c.a.qm_ok({"create", "100", "--memory", "64"});
-  c.a.qm_ok({"start", "100"});
-  const pid_t src = c.a.vm_pid(100);
+  const pid_t src = c.start_with_vm_running_on_a();
   const pid_t mig = spawn_migrate(c.a, "100 b --online --bwlimit 1");
   REQUIRE(eventually([&] { return has_step(c.a, 100, "target QEMU listening on "); }, 30000));
   // The source QEMU is sending once qm shows its first progress line (before

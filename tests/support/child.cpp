@@ -171,4 +171,14 @@ std::string binary(const std::string& name) {
 #endif
 }
 
+bool appear_in_order(const std::string& text, const std::vector<std::string>& parts) {
+  std::size_t from = 0;
+  for (const auto& p : parts) {
+    const std::size_t at = text.find(p, from);
+    if (at == std::string::npos) return false;
+    from = at + p.size();
+  }
+  return true;
+}
+
 }  // namespace qmd::testing

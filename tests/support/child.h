@@ -43,6 +43,10 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
 // in `out`, with "\r\n" line ends.
 RunResult run_on_terminal(const std::string& command, const std::map<std::string, std::string>& env = {});
 
+// Whether each of `parts` occurs in `text`, each after the one before it
+// (e.g. progress lines in a terminal's output).
+bool appear_in_order(const std::string& text, const std::vector<std::string>& parts);
+
 // Starts argv without waiting (stdout/stderr to /dev/null); returns the pid.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
 // Waits for pid; returns the exit code or 128+signal.
