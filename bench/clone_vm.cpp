@@ -78,6 +78,8 @@ void report(const std::string& name, double api_ms, double floor_ms, const std::
   std::cout << j.dump() << std::endl;
 }
 
+double best(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -137,28 +139,32 @@ int main(int argc, char** argv) {
     // qm's own overhead, like with like. Neither qm nor the floors sync the
     // copy beyond what qemu-img itself does at close.
     const std::string floor_path = dir + "/floor.qcow2";
+    // One timed full clone as VM `id` (destroyed untimed after the round), and
+    // one timed convert into floor_path (removed after), as both sections use them.
+    auto clone_ms = [&](const std::string& id) { return time_ms([&] { qm({"clone", "100", id, "--full"}); }); };
+    auto convert_ms = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), "qemu-img");
+      args.insert(args.end(), {src, floor_path});
+      const double ms = time_ms([&] { must(args); });
+      fs::remove(floor_path);
+      return ms;
+    };
+    const std::vector<std::string> bare = {"convert", "-f", "qcow2", "-O", "qcow2"};
+    const std::vector<std::string> same_args = {"convert", "-C", "-f", "qcow2", "-O", "qcow2", "-o",
+                                                "preallocation=metadata"};
+
     std::vector<double> api, floor, floor_same;
     for (int i = 0; i < rounds; ++i) {
       const std::string id = std::to_string(1000 + i);
-      const std::function<void()> runs[3] = {
-          [&] { api.push_back(time_ms([&] { qm({"clone", "100", id, "--full"}); })); },
-          [&] {
-            floor.push_back(time_ms([&] { must({"qemu-img", "convert", "-f", "qcow2", "-O", "qcow2", src, floor_path}); }));
-            fs::remove(floor_path);
-          },
-          [&] {
-            floor_same.push_back(time_ms([&] {
-              must({"qemu-img", "convert", "-C", "-f", "qcow2", "-O", "qcow2", "-o", "preallocation=metadata", src,
-                    floor_path});
-            }));
-            fs::remove(floor_path);
-          }};
+      const std::function<void()> runs[3] = {[&] { api.push_back(clone_ms(id)); },
+                                             [&] { floor.push_back(convert_ms(bare)); },
+                                             [&] { floor_same.push_back(convert_ms(same_args)); }};
       for (int k = 0; k < 3; ++k) runs[(i + k) % 3]();
       qm({"destroy", id});
     }
-    const double full_api = *std::min_element(api.begin(), api.end());
-    const double full_floor = *std::min_element(floor.begin(), floor.end());
-    const double full_same = *std::min_element(floor_same.begin(), floor_same.end());
+    const double full_api = best(api);
+    const double full_floor = best(floor);
+    const double full_same = best(floor_same);
     const bool full_ok = full_api / full_floor <= 1.1;
     report("full_clone_1g_256m", full_api, full_floor, "target_ratio", 1.1, full_ok, median(api),
            {{"floor_same_args_ms", round2(full_same)},
@@ -171,20 +177,13 @@ int main(int argc, char** argv) {
       std::vector<double> via, same;
       for (int i = 0; i < rounds; ++i) {
         const std::string id = std::to_string(1500 + i);
-        const std::function<void()> runs[2] = {
-            [&] { via.push_back(time_ms([&] { qm({"clone", "100", id, "--full"}); })); },
-            [&] {
-              same.push_back(time_ms([&] {
-                must({"qemu-img", "convert", "-C", "-f", "qcow2", "-O", "qcow2", "-o", "preallocation=metadata", src,
-                      floor_path});
-              }));
-              fs::remove(floor_path);
-            }};
+        const std::function<void()> runs[2] = {[&] { via.push_back(clone_ms(id)); },
+                                               [&] { same.push_back(convert_ms(same_args)); }};
         for (int k = 0; k < 2; ++k) runs[(i + k) % 2]();
         qm({"destroy", id});
       }
-      const double via_best = *std::min_element(via.begin(), via.end());
-      const double same_best = *std::min_element(same.begin(), same.end());
+      const double via_best = best(via);
+      const double same_best = best(same);
       std::cout << nlohmann::json{{"bench", "clone_vm"},
                                   {"case", "full_clone_via_qmd"},
                                   {"api_ms", round2(via_best)},
@@ -224,13 +223,13 @@ int main(int argc, char** argv) {
     }
     std::cout << nlohmann::json{{"bench", "clone_vm"},
                                 {"case", "qm_set_one_commit"},
-                                {"best_ms", round2(*std::min_element(one_commit.begin(), one_commit.end()))},
+                                {"best_ms", round2(best(one_commit))},
                                 {"median_ms", round2(median(one_commit))},
-                                {"qm_config_best_ms", round2(*std::min_element(read_only.begin(), read_only.end()))}}
+                                {"qm_config_best_ms", round2(best(read_only))}}
                      .dump()
               << std::endl;
-    const double linked_api = *std::min_element(api.begin(), api.end());
-    const double linked_floor = *std::min_element(floor.begin(), floor.end());
+    const double linked_api = best(api);
+    const double linked_floor = best(floor);
     report("linked_clone", linked_api, linked_floor, "target_ms", 50, linked_api <= 50, median(api));
     if (!full_ok || linked_api > 50) rc = 2;
   } catch (const std::exception& e) {
