@@ -158,7 +158,12 @@ Reply run_migrate(App& app, const Request& req) {
   storage::Storage target_storage = storage::Storage::open(target->data_dir);
 
   // Held until the end: the mark that a live process drives this migration.
-  const auto driver = try_lock_migration_driver(app.env().data_dir, p.vmid);
+  // Waited for a moment: the driver of the last migration, or qmd's recovery
+  // of an interrupted one, holds it until its final commit has also rewritten
+  // the .conf files, while the unlock is visible as soon as the event is in
+  // the log — a migration asked for just then would be refused (seen in CI,
+  // with fsyncs slowed by other tests' disk copies).
+  const auto driver = try_lock_migration_driver(app.env().data_dir, p.vmid, std::chrono::seconds(2));
   if (!driver) throw CommandError("VM is locked (migrate)");
   Run r(app, req, p, *target);
   MigratePlan plan;

@@ -26,10 +26,10 @@ nlohmann::json unlock_delta(const config::ConfigFile& locked) {
 }
 }  // namespace
 
-std::optional<VmFlock> try_lock_migration_driver(const std::string& data_dir, int64_t vmid) {
+std::optional<VmFlock> try_lock_migration_driver(const std::string& data_dir, int64_t vmid,
+                                                 std::chrono::milliseconds wait) {
   try {
-    return VmFlock::acquire(vm_lock_dir(data_dir) + "/migrate", vmid, VmFlock::Mode::Exclusive,
-                            std::chrono::milliseconds(0));
+    return VmFlock::acquire(vm_lock_dir(data_dir) + "/migrate", vmid, VmFlock::Mode::Exclusive, wait);
   } catch (const CommandError&) {
     return std::nullopt;  // "got timeout": held
   }

@@ -20,10 +20,12 @@ namespace qmd::service {
 // node's qmd was down) holds this flock for the whole operation, on
 // <data_dir>/lock/migrate/lock-<vmid>.conf. The kernel releases it when that
 // process dies (kill -9 included), so an open `migrate` operation whose flock
-// is free has nobody driving it. nullopt: another holder has it now (it is
-// per open file: another thread of this process counts as another holder).
-// Throws std::runtime_error naming the path when the file cannot be opened.
-std::optional<VmFlock> try_lock_migration_driver(const std::string& data_dir, int64_t vmid);
+// is free has nobody driving it. nullopt: another holder has it (it is per
+// open file: another thread of this process counts as another holder) and
+// still had it after `wait`. Throws std::runtime_error naming the path when
+// the file cannot be opened.
+std::optional<VmFlock> try_lock_migration_driver(const std::string& data_dir, int64_t vmid,
+                                                 std::chrono::milliseconds wait = std::chrono::milliseconds(0));
 
 // Stops vmid's incoming QEMU on `target`: `qm stop <vmid> --migratedfrom
 // <source_node> --timeout 5` to the target's qmd; when that qmd does not

@@ -3,6 +3,14 @@
 // trees, failures that leave the VM where it was and nothing on the target.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "tests/migrate/cluster_fixture.h"
 
 using namespace qmd::testing;
@@ -175,4 +183,43 @@ TEST_CASE("migrate: a running VM needs --online, migration and qm set race on on
       CHECK(owner.qm({"config", "102"}).out.find("race" + std::to_string(i)) != std::string::npos);
     }
   }
+}
+
+TEST_CASE("migrate: waits a moment for the driver flock of a migration just ending, then refuses") {
+  Cluster c;
+  c.start();
+  c.a.qm_ok({"create", "100", "--memory", "64"});
+  // The flock a migration's driver holds to its very end (migrate_steps.h),
+  // held here as a driver finishing its last commit would.
+  auto hold = [](const std::string& data_dir) {
+    std::filesystem::create_directories(data_dir + "/lock/migrate");
+    const int fd = ::open((data_dir + "/lock/migrate/lock-100.conf").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX) == 0);
+    return fd;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  // Released after 300 ms: the migration waits for it and goes.
+  const int fd = hold(c.a.dir());
+  std::thread release([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(fd);
+  });
+  auto t0 = Clock::now();
+  auto moved = c.a.qm({"migrate", "100", "b"});
+  release.join();
+  INFO(moved.err);
+  CHECK(moved.exit_code == 0);
+  CHECK(Clock::now() - t0 >= std::chrono::milliseconds(250));
+
+  // Held on: refused after the wait, as while another migration runs.
+  const int held = hold(c.b.dir());
+  t0 = Clock::now();
+  auto refused = c.b.qm({"migrate", "100", "a"});
+  CHECK(refused.exit_code == 255);
+  CHECK(refused.err == "VM is locked (migrate)\n");
+  CHECK(Clock::now() - t0 >= std::chrono::milliseconds(1900));
+  ::close(held);
+  CHECK(c.b.qm({"config", "100"}).out.find("lock:") == std::string::npos);
 }
