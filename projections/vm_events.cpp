@@ -36,6 +36,10 @@ nlohmann::json delta_to_json(const config::ConfigDelta& d) {
   return j;
 }
 
+nlohmann::json delta_json(const config::ConfigFile& from, const config::ConfigFile& to) {
+  return delta_to_json(config::diff(from, to));
+}
+
 config::ConfigDelta delta_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw std::runtime_error("delta is not a JSON object");
   config::ConfigDelta d;

@@ -55,6 +55,8 @@ int64_t vmid_of_stream(std::string_view stream);
 // Compact JSON form of a delta: {"add":[...],"remove":[...],"keys":[[section,key,old,new],...]}
 // with null for an absent old/new value.
 nlohmann::json delta_to_json(const config::ConfigDelta& d);
+// The delta that turns `from` into `to`, in that form (what an event carries).
+nlohmann::json delta_json(const config::ConfigFile& from, const config::ConfigFile& to);
 // Throws std::runtime_error naming the problem when j is not a delta.
 config::ConfigDelta delta_from_json(const nlohmann::json& j);
 

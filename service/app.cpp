@@ -12,7 +12,8 @@
 
 namespace qmd::service {
 
-App::App(Environment env) : env_(std::move(env)), tree_(env_.data_dir) {
+App::App(Environment env, runtime::Runtime* runtime)
+    : env_(std::move(env)), runtime_(runtime), tree_(env_.data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(env_.data_dir, ec);
   if (ec) throw std::runtime_error("cannot create data directory '" + env_.data_dir + "': " + ec.message());

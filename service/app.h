@@ -19,15 +19,24 @@
 
 namespace qmd::service {
 
+namespace runtime {
+class Runtime;
+}
+
 class App {
  public:
   // Opens (creating if needed) the data directory and database of `env`, then
   // re-renders any .conf file a crash left stale. Throws StoreError /
   // std::runtime_error naming the path on failure.
-  explicit App(Environment env);
+  // `runtime`: the supervisor of this node's QEMU processes when the App
+  // serves qmd's requests (it must outlive the App); nullptr in a plain qm
+  // process, where the runtime verbs say that qmd is not running.
+  explicit App(Environment env, runtime::Runtime* runtime = nullptr);
   ~App();
 
   const Environment& env() const { return env_; }
+  // The runtime this App's requests act on, nullptr outside qmd (see the constructor).
+  runtime::Runtime* runtime() const { return runtime_; }
   events::EventStore& store() { return *store_; }
   projections::ReadModel& model() { return *model_; }
   const exporting::ConfTree& tree() const { return tree_; }
@@ -57,6 +66,7 @@ class App {
 
  private:
   Environment env_;
+  runtime::Runtime* runtime_ = nullptr;
   std::unique_ptr<events::Database> db_;
   std::unique_ptr<events::EventStore> store_;
   std::unique_ptr<projections::ReadModel> model_;

@@ -16,7 +16,8 @@
 
 #include "service/app.h"
 #include "service/cli/parse_args.h"
-#include "service/cli/qmd_client.h"
+#include "service/client/qmd_client.h"
+#include "service/protocol/socket_path.h"
 #include "service/cli/usage.h"
 #include "service/digest_init.h"
 #include "service/dispatch.h"
@@ -102,7 +103,7 @@ int main(int argc, char** argv) {
     // percentages only when a person watches (qmd cannot see our terminal).
     req.tty = ::isatty(STDERR_FILENO) == 1;
     req.live = print_live;
-    if (auto reply = send_to_qmd(qmd_socket_path(env.data_dir), req, req.live)) return emit(*reply);
+    if (auto reply = client::call(protocol::socket_path(env.data_dir), req, {req.live})) return emit(*reply);
     App app(std::move(env));
     return emit(dispatch(&app, req));
   } catch (const std::exception& e) {

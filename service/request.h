@@ -1,15 +1,15 @@
-// Request and Reply: one qm command as parsed (the same shape travels over
-// qmd's socket as JSON), and what it answers.
+// Request and Reply: one qm command as parsed, and what it answers. The same
+// shape travels over qmd's socket (service/protocol/: request_json.h, lines.h).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace qmd::service {
 
@@ -81,8 +81,6 @@ struct Request {
   // Every value of a (repeatable) option, in order.
   std::vector<std::string> all(const std::string& name) const;
 
-  nlohmann::json to_json() const;
-  static Request from_json(const nlohmann::json& j);  // throws std::runtime_error naming the bad member
 };
 
 struct Reply {

@@ -8,7 +8,7 @@
 #include "config/update.h"
 #include "service/autoballoon/plan_json.h"
 #include "service/autoballoon/vm_inputs.h"
-#include "service/commands/common.h"
+#include "service/support/conflict_retry.h"
 #include "service/qemu/qmp_client.h"
 
 namespace qmd::autoballoon {

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "service/cli/qmd_client.h"
+#include "service/client/qmd_client.h"
 #include "service/cluster/nodes.h"
 #include "service/commands/registry.h"
 
@@ -35,7 +35,7 @@ std::optional<Reply> forward_to_owner(App& app, const Request& req) {
   if (!owner) return std::nullopt;  // a node that never ran qmd here (e.g. imported VMs): act locally
   spdlog::debug("VM {} belongs to node {}: '{}' goes to {}", vmid, s.node, req.verb, owner->socket);
   // The owner's progress lines pass through to whoever takes this request's live output.
-  if (auto reply = send_to_qmd(owner->socket, with_origin(app, req), req.live)) return reply;
+  if (auto reply = client::call(owner->socket, with_origin(app, req), {req.live})) return reply;
   return Reply::fail("node '" + s.node + "' is not online (no qmd answers on " + owner->socket + ")");
 }
 

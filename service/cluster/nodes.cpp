@@ -1,6 +1,6 @@
 #include "service/cluster/nodes.h"
 
-#include "service/cli/qmd_client.h"
+#include "service/protocol/socket_path.h"
 
 namespace qmd::service::cluster {
 
@@ -18,7 +18,7 @@ NodeInfo from_payload(const nlohmann::json& p) {
 }  // namespace
 
 NodeInfo node_of(const Environment& env) {
-  return NodeInfo{env.node, qmd_socket_path(env.data_dir), "127.0.0.1", env.data_dir};
+  return NodeInfo{env.node, protocol::socket_path(env.data_dir), "127.0.0.1", env.data_dir};
 }
 
 void register_node(events::EventStore& store, const NodeInfo& self, const events::Meta& meta) {

@@ -21,14 +21,6 @@ namespace {
 
 const std::vector<std::string> kCreateOptions = {"storage", "unique", "force", "pool", "start"};
 
-nlohmann::json delta_json(const config::ConfigFile& a, const config::ConfigFile& b) {
-  return projections::delta_to_json(config::diff(a, b));
-}
-
-CommandError already_exists(int64_t vmid) {
-  return CommandError("unable to create VM " + std::to_string(vmid) + ": config file already exists");
-}
-
 }  // namespace
 
 Reply run_create(App& app, const Request& req) {
@@ -40,7 +32,7 @@ Reply run_create(App& app, const Request& req) {
   const Generators gen = Generators::system();
   const PreparedOptions opts = prepare_options(req, kCreateOptions, app.env(), gen);
   const auto before = app.model().load(vmid);
-  if (before.exists) throw already_exists(vmid);
+  if (before.exists) throw vm_already_exists(vmid);
   // Every storage a disk goes to is checked before anything is written
   // (Proxmox's check_storage_access), so a missing storage or an unreadable
   // storage.cfg leaves no VM behind. Throws the StorageError as is.
@@ -57,7 +49,7 @@ Reply run_create(App& app, const Request& req) {
   try {
     if (opts.allocations.empty()) {
       nlohmann::json p = where;
-      p["delta"] = delta_json(empty, conf);
+      p["delta"] = projections::delta_json(empty, conf);
       app.commit(vmid, expected, {{t::kCreated, 1, p, {}}}, req);
       return Reply::ok();
     }
@@ -67,7 +59,7 @@ Reply run_create(App& app, const Request& req) {
     nlohmann::json p = where;
     p["op"] = "create";
     p["op_id"] = op_id;
-    p["delta"] = delta_json(empty, locked);
+    p["delta"] = projections::delta_json(empty, locked);
     int64_t version = app.commit(vmid, expected, {{t::kOperationStarted, 1, p, {}}}, req).stream_version;
 
     std::vector<std::string> allocated;
@@ -80,7 +72,7 @@ Reply run_create(App& app, const Request& req) {
         nlohmann::json step = {{"op_id", op_id},
                                {"step", fmt::format("allocated {} for {}", volid, a.key)},
                                {"detail", {{"key", a.key}, {"volid", volid}, {"size", a.size_bytes}}},
-                               {"delta", delta_json(locked, next)}};
+                               {"delta", projections::delta_json(locked, next)}};
         version = app.commit(vmid, version, {{t::kOperationStep, 1, step, {}}}, req).stream_version;
         locked = std::move(next);
       }
@@ -95,17 +87,17 @@ Reply run_create(App& app, const Request& req) {
       // The config keeps no reference to freed volumes; the lock stays (Proxmox leaves `lock: create`).
       config::ConfigFile cleaned = locked;
       for (const auto& a : opts.allocations) cleaned.main.erase(a.key);
-      f["delta"] = delta_json(locked, cleaned);
+      f["delta"] = projections::delta_json(locked, cleaned);
       app.commit(vmid, version, {{t::kOperationFailed, 1, f, {}}}, req);
       throw CommandError("unable to create VM " + std::to_string(vmid) + " - " + e.what());
     }
     config::ConfigFile done = locked;
     done.main.erase("lock");
-    app.commit(vmid, version, {{t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", delta_json(locked, done)}}, {}}},
+    app.commit(vmid, version, {{t::kOperationCompleted, 1, {{"op_id", op_id}, {"delta", projections::delta_json(locked, done)}}, {}}},
                req);
     return Reply::ok();
   } catch (const events::ConflictError&) {
-    throw already_exists(vmid);
+    throw vm_already_exists(vmid);
   }
 }
 

@@ -78,7 +78,7 @@ Reply run_destroy(App& app, const Request& req) {
     config::ConfigFile locked = s.conf;
     locked.main["lock"] = "destroyed";
     nlohmann::json p = {{"op", "destroy"}, {"op_id", op_id},
-                        {"delta", projections::delta_to_json(config::diff(s.conf, locked))}};
+                        {"delta", projections::delta_json(s.conf, locked)}};
     version = app.commit(vmid, version, {{t::kOperationStarted, 1, p, {}}}, req).stream_version;
     for (const auto& v : volumes) {
       // As Proxmox: a volume that cannot be freed is a warning, the VM goes anyway.

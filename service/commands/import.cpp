@@ -109,7 +109,7 @@ Reply run_import(App& app, const Request& req) {
                         {"node", f.node},
                         {"source", fs::absolute(f.path).string()},
                         {"source_digest", config::config_digest(ss.str())},
-                        {"delta", projections::delta_to_json(config::diff({}, parsed.conf))}};
+                        {"delta", projections::delta_json({}, parsed.conf)}};
     batch.push_back({projections::vm_stream(f.vmid),
                      existing.version == 0 ? events::kNoStream : existing.version,
                      {{projections::event_type::kImported, 1, p, {}}},

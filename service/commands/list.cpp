@@ -69,7 +69,7 @@ std::vector<runtime::LiveStatus> live_statuses(const App& app, const std::vector
                                                bool full) {
   std::vector<int64_t> ids;
   for (const auto& s : vms) ids.push_back(s.vmid);
-  if (runtime::Runtime* rt = runtime::installed_runtime()) return rt->statuses(ids, full);
+  if (runtime::Runtime* rt = app.runtime()) return rt->statuses(ids, full);
   std::vector<runtime::LiveStatus> out;
   for (int64_t vmid : ids) out.push_back(runtime::offline_status(app.env().run_dir(), vmid, full));
   return out;

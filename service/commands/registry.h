@@ -1,7 +1,9 @@
 // The verb table: every qm verb with its positional arguments, its options and
 // the handler that runs it. The CLI parses argv against it; qmd dispatches
 // socket requests through it. Adding a verb = one file in service/commands/
-// plus one entry in registry.cpp.
+// (in the folder of its family when it has one: clone/, disk/, migrate/,
+// snapshot/, status/ — the runtime verbs, after Proxmox's `status/*` API
+// paths) plus one entry in registry.cpp.
 #pragma once
 
 #include <string>

@@ -41,10 +41,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
 // Spec §7.7: on a running VM, `balloon` with `shares: 0` sets the target at
 // once, and deleting `balloon` resets it to `memory` (the config event is the
 // record). Returns a warning line when QEMU could not be told.
-std::string set_balloon_directly(int64_t vmid, const config::Section& before, const config::Section& after) {
+std::string set_balloon_directly(const App& app, int64_t vmid, const config::Section& before,
+                                 const config::Section& after) {
   const auto target = autoballoon::manual_balloon_target(before, after);
   if (!target) return {};
-  runtime::Runtime* rt = runtime::installed_runtime();
+  runtime::Runtime* rt = app.runtime();
   if (rt == nullptr) return "hotplug problem - balloon: qmd is not running\n";
   const runtime::OpResult res = rt->set_balloon(vmid, *target);
   if (res.error.empty()) return {};
@@ -128,7 +129,7 @@ Reply run_set(App& app, const Request& req) {
 
   Reply r = Reply::ok();
   for (const auto& w : outcome.warnings) r.err += w + "\n";
-  if (running) r.err += set_balloon_directly(vmid, main_before, outcome.conf.main);
+  if (running) r.err += set_balloon_directly(app, vmid, main_before, outcome.conf.main);
   for (const auto& v : outcome.volumes_to_free) {
     try {
       app.storage().free(v);

@@ -17,7 +17,7 @@ std::string remove_lock(App& app, int64_t vmid, const Request& req, const std::s
     config::ConfigFile after = s.conf;
     after.main.erase("lock");
     events::NewEvent e{projections::event_type::kUnlocked, 1,
-                       {{"lock", lock}, {"delta", projections::delta_to_json(config::diff(s.conf, after))}}, {}};
+                       {{"lock", lock}, {"delta", projections::delta_json(s.conf, after)}}, {}};
     app.commit(vmid, s.version, {e}, req);
     return lock;
   });

@@ -17,8 +17,9 @@
 #include "service/app.h"
 #include "service/autoballoon/autoballoon_service.h"
 #include "service/cluster/nodes.h"
-#include "service/commands/migrate_recover.h"
+#include "service/commands/migrate/migrate_recover.h"
 #include "service/daemon/tree_follower.h"
+#include "service/protocol/socket_path.h"
 #include "service/qemu/cmdline.h"
 #include "events/ids.h"
 #include "service/daemon/boot_once.h"
@@ -61,7 +62,7 @@ void start_guests_at_boot(const Environment& env, RequestRunner& runner) {
 }
 
 // Migrations of this node whose driving process died (this qmd, killed)
-// are ended once the QEMU processes are re-adopted (commands/migrate_recover.h).
+// are ended once the QEMU processes are re-adopted (commands/migrate/migrate_recover.h).
 void recover_interrupted_migrations(const Environment& env, RequestRunner& runner) {
   Request req;
   req.verb = "migrate";
@@ -84,7 +85,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
     spdlog::critical("cannot create run directory {}: {}", env.run_dir(), ec ? ec.message() : std::strerror(errno));
     return 1;
   }
-  const std::string sock = env.run_dir() + "/qmd.sock";
+  const std::string sock = protocol::socket_path(env.data_dir);
 
   uv_loop_t loop;
   uv_loop_init(&loop);
@@ -112,8 +113,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
     autoballoon::AutoballoonService balloons(
         &loop, sup, *recorder, [&post](std::function<void()> f) { post.post(std::move(f)); },
         std::make_unique<autoballoon::MeminfoFile>(autoballoon.meminfo), autoballoon, balloon_req);
-    runtime::install_runtime(&bridge);
-    RequestRunner runner(env, post);
+    RequestRunner runner(env, post, bridge);
     // A database outside the data directory may be shared with other nodes:
     // follow what they append into this node's .conf tree.
     std::optional<TreeFollower> follower;
@@ -165,7 +165,6 @@ int run_daemon(const Environment& env, std::function<void()> listening,
       stop_all();
     }
     uv_run(&loop, UV_RUN_DEFAULT);
-    runtime::install_runtime(nullptr);
     const int left = runner.drain(5000);
     if (left > 0) {
       spdlog::warn("{} request(s) still running at exit", left);

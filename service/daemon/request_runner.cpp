@@ -15,7 +15,8 @@ namespace {
 constexpr std::size_t kMaxIdleApps = 2;
 }  // namespace
 
-RequestRunner::RequestRunner(Environment env, LoopPost& post) : env_(std::move(env)), post_(post) {}
+RequestRunner::RequestRunner(Environment env, LoopPost& post, runtime::Runtime& runtime)
+    : env_(std::move(env)), post_(post), runtime_(runtime) {}
 
 std::unique_ptr<App> RequestRunner::take_app() {
   {
@@ -26,7 +27,7 @@ std::unique_ptr<App> RequestRunner::take_app() {
       return app;
     }
   }
-  return std::make_unique<App>(env_);
+  return std::make_unique<App>(env_, &runtime_);
 }
 
 void RequestRunner::give_app(std::unique_ptr<App> app) {

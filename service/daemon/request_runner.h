@@ -22,8 +22,9 @@ namespace qmd::service::daemon {
 
 class RequestRunner {
  public:
-  // `post` must outlive every request (it is used to deliver replies).
-  RequestRunner(Environment env, LoopPost& post);
+  // `post` must outlive every request (it is used to deliver replies);
+  // `runtime`, which every request's App acts on, too.
+  RequestRunner(Environment env, LoopPost& post, runtime::Runtime& runtime);
 
   // Thread-safe. Dispatches `req` on a new thread; `done` runs on the loop
   // thread with the reply (never, if the loop's post was closed meanwhile).
@@ -51,6 +52,7 @@ class RequestRunner {
 
   Environment env_;
   LoopPost& post_;
+  runtime::Runtime& runtime_;
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<App>> idle_apps_;

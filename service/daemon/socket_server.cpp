@@ -11,7 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "service/daemon/peer.h"
-#include "service/daemon/protocol.h"
+#include "service/protocol/lines.h"
 
 namespace qmd::service::daemon {
 
@@ -136,7 +136,7 @@ void SocketServer::start_reading(Conn& c) {
 }
 
 void SocketServer::update_reading(Conn& c) {
-  const bool want = !c.closing && c.buf.size() <= kMaxRequestLine && queued_output(c.pipe) <= kMaxQueuedOutput;
+  const bool want = !c.closing && c.buf.size() <= protocol::kMaxRequestLine && queued_output(c.pipe) <= protocol::kMaxQueuedOutput;
   if (want == c.reading) return;
   if (want) {
     start_reading(c);
@@ -161,13 +161,13 @@ void SocketServer::on_read(Conn& c, ssize_t n, const uv_buf_t* b) {
 // Handles the next complete line when no request is in flight and the
 // client has taken its earlier output.
 void SocketServer::pump(Conn& c) {
-  while (!c.busy && !c.closing && queued_output(c.pipe) <= kMaxQueuedOutput) {
+  while (!c.busy && !c.closing && queued_output(c.pipe) <= protocol::kMaxQueuedOutput) {
     const auto nl = c.buf.find('\n');
     if (nl == std::string::npos) {
-      if (c.buf.size() > kMaxRequestLine) {
-        spdlog::warn("connection {}: request line over {} bytes, closing", c.id, kMaxRequestLine);
+      if (c.buf.size() > protocol::kMaxRequestLine) {
+        spdlog::warn("connection {}: request line over {} bytes, closing", c.id, protocol::kMaxRequestLine);
         c.buf.clear();
-        write(c, reply_line(oversized_request_reply()), true);
+        write(c, protocol::reply_line(protocol::oversized_request_reply()), true);
       }
       return;
     }
@@ -175,19 +175,19 @@ void SocketServer::pump(Conn& c) {
     c.buf.erase(0, nl + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (line.size() > kMaxRequestLine) {
-      write(c, reply_line(oversized_request_reply()), true);
+    if (line.size() > protocol::kMaxRequestLine) {
+      write(c, protocol::reply_line(protocol::oversized_request_reply()), true);
       return;
     }
-    auto parsed = parse_request_line(line);
+    auto parsed = protocol::parse_request_line(line);
     if (auto* bad = std::get_if<Reply>(&parsed)) {
       spdlog::info("connection {}: {}", c.id, bad->err.substr(0, bad->err.size() - 1));
-      if (!write(c, reply_line(*bad), false)) return;
+      if (!write(c, protocol::reply_line(*bad), false)) return;
       continue;
     }
     Request req = std::move(std::get<Request>(parsed));
     if (!c.actor) {
-      write(c, reply_line(Reply::fail("qmd: cannot determine the peer's credentials")), true);
+      write(c, protocol::reply_line(Reply::fail("qmd: cannot determine the peer's credentials")), true);
       return;
     }
     accept_on_behalf_of(req, *c.actor, static_cast<int64_t>(::geteuid()));
@@ -207,14 +207,14 @@ void SocketServer::pump(Conn& c) {
       Conn* conn = in_flight();
       if (conn == nullptr) return;
       conn->busy = false;
-      if (!write(*conn, reply_line(r), false)) return;
+      if (!write(*conn, protocol::reply_line(r), false)) return;
       pump(*conn);
       if (auto it = conns_.find(id); it != conns_.end()) update_reading(*it->second);  // pump may have dropped it
     };
     auto progress = [this, in_flight](OutStream stream, const std::string& text) {
       Conn* conn = in_flight();
-      if (conn != nullptr && !conn->closing && queued_output(conn->pipe) <= kMaxQueuedOutput)
-        write(*conn, progress_line(stream, text), false);
+      if (conn != nullptr && !conn->closing && queued_output(conn->pipe) <= protocol::kMaxQueuedOutput)
+        write(*conn, protocol::progress_line(stream, text), false);
     };
     handler_(std::move(req), std::move(respond), std::move(progress));
   }
@@ -245,7 +245,7 @@ bool SocketServer::write(Conn& c, const std::string& line, bool close_after) {
   return true;
 }
 
-// The client took some output: a connection held back by kMaxQueuedOutput
+// The client took some output: a connection held back by protocol::kMaxQueuedOutput
 // goes on with its next request and reads again.
 void SocketServer::output_taken(uint64_t id) {
   auto it = conns_.find(id);

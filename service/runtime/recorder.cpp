@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "service/commands/common.h"
+#include "service/support/conflict_retry.h"
 
 namespace qmd::service::runtime {
 

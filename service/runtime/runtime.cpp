@@ -1,12 +1,6 @@
 #include "service/runtime/runtime.h"
 
-#include <atomic>
-
 namespace qmd::service::runtime {
-
-namespace {
-std::atomic<Runtime*> g_runtime{nullptr};
-}
 
 std::vector<LiveStatus> Runtime::statuses(const std::vector<int64_t>& vmids, bool full) {
   std::vector<LiveStatus> out;
@@ -14,9 +8,6 @@ std::vector<LiveStatus> Runtime::statuses(const std::vector<int64_t>& vmids, boo
   for (int64_t vmid : vmids) out.push_back(status(vmid, full));
   return out;
 }
-
-Runtime* installed_runtime() { return g_runtime.load(); }
-void install_runtime(Runtime* r) { g_runtime.store(r); }
 
 std::string qmd_not_running_message(const std::string& socket_path, const std::string& data_dir) {
   return "qmd is not running (no answer on " + socket_path + ") - start it with 'systemctl start qmd' or 'qmd --data-dir " +

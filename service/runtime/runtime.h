@@ -1,7 +1,7 @@
 // Runtime: what the runtime verbs (start, stop, shutdown, ...) ask of the
-// service that supervises QEMU. Inside qmd it is installed (the supervisor on
-// qmd's loop); in a plain `qm` process there is none, and the verbs say that
-// qmd is not running.
+// service that supervises QEMU. Inside qmd every request's App carries it
+// (App::runtime(): the supervisor on qmd's loop); in a plain `qm` process
+// there is none, and the verbs say that qmd is not running.
 //
 // Every method blocks the calling thread until the operation ended (never
 // call from qmd's loop thread). Errors come back as OpResult::error with the
@@ -48,10 +48,6 @@ class Runtime {
 
 // OpResult::error of every operation cut short because qmd is stopping.
 inline constexpr const char* kShuttingDown = "qmd is shutting down";
-
-// The runtime of this process, or nullptr (plain qm). Set once by qmd at start.
-Runtime* installed_runtime();
-void install_runtime(Runtime* r);
 
 // The error of a runtime verb run where no qmd answers: names the socket and
 // how to start the service.

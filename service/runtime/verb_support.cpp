@@ -4,14 +4,15 @@
 
 #include "config/config_error.h"
 #include "config/formats/options.h"
-#include "service/commands/common.h"
+#include "service/support/request_options.h"
+#include "service/protocol/socket_path.h"
 
 namespace qmd::service::runtime {
 
 Runtime& require_runtime(const App& app) {
-  Runtime* rt = installed_runtime();
+  Runtime* rt = app.runtime();
   if (rt == nullptr) {
-    throw CommandError(qmd_not_running_message(app.env().run_dir() + "/qmd.sock", app.env().data_dir));
+    throw CommandError(qmd_not_running_message(protocol::socket_path(app.env().data_dir), app.env().data_dir));
   }
   return *rt;
 }

@@ -13,7 +13,7 @@
 
 namespace qmd::service::runtime {
 
-// The installed runtime; throws CommandError(qmd_not_running_message(...)) when none.
+// The App's runtime; throws CommandError(qmd_not_running_message(...)) when none.
 Runtime& require_runtime(const App& app);
 
 // --skiplock as a bool; throws `400 Parameter verification failed.\nskiplock:

@@ -3,7 +3,7 @@
 #include "config/delta.h"
 #include "events/ids.h"
 #include "projections/vm_events.h"
-#include "service/commands/common.h"
+#include "service/support/vm_access.h"
 
 namespace qmd::service::snapshots {
 
@@ -37,7 +37,7 @@ void AppLog::record(const Entry& entry, const config::ConfigFile& before, const 
       p["error"] = entry.text;
       break;
   }
-  p["delta"] = projections::delta_to_json(config::diff(before, after));
+  p["delta"] = projections::delta_json(before, after);
   version_ = app_.commit(vmid_, version_, {{type, 1, p, {}}}, req_).stream_version;
 }
 

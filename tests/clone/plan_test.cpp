@@ -1,10 +1,10 @@
 // The pure rules of clone, template and resize (no processes, no images).
 #include <catch2/catch.hpp>
 
-#include "service/commands/clone_plan.h"
+#include "service/commands/clone/clone_plan.h"
 #include "service/commands/drive_names.h"
-#include "service/commands/resize_size.h"
-#include "service/commands/template_rules.h"
+#include "service/commands/disk/resize_size.h"
+#include "service/commands/clone/template_rules.h"
 
 using namespace qmd;
 using namespace qmd::service;

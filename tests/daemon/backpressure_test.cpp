@@ -13,23 +13,22 @@
 #include <fstream>
 #include <thread>
 
-#include "service/daemon/protocol.h"
+#include "service/protocol/lines.h"
 #include "tests/daemon/line_client.h"
 #include "tests/daemon/qmd_fixture.h"
 
 using namespace qmd::testing;
-using qmd::service::daemon::kMaxQueuedOutput;
-using qmd::service::daemon::kMaxRequestLine;
+using qmd::service::protocol::kMaxQueuedOutput;
+using qmd::service::protocol::kMaxRequestLine;
 
 namespace {
 
 // A non-blocking raw connection to qmd's socket.
 class RawConn {
  public:
-  explicit RawConn(const std::string& path) : fd_(connect_unix(path)) {
+  explicit RawConn(const std::string& path) : conn_(connect_unix(path)), fd_(conn_.fd()) {
     REQUIRE(::fcntl(fd_, F_SETFL, O_NONBLOCK) == 0);
   }
-  ~RawConn() { ::close(fd_); }
 
   // Sends what the socket takes now; the number of bytes taken.
   std::size_t send_some(const std::string& bytes) {
@@ -82,6 +81,7 @@ class RawConn {
     pollfd p{fd_, events, 0};
     return ::poll(&p, 1, timeout_ms) == 1;
   }
+  qmd::service::client::Connection conn_;  // owns the socket
   int fd_ = -1;
   std::string in_;
 };

@@ -1,9 +1,10 @@
 // The socket protocol and the pure rules of the runtime verbs.
 #include <catch2/catch.hpp>
 
-#include "service/commands/status.h"
+#include "service/commands/status/status.h"
 #include "service/daemon/peer.h"
-#include "service/daemon/protocol.h"
+#include "service/protocol/lines.h"
+#include "service/protocol/request_json.h"
 #include "service/runtime/status_change.h"
 #include "service/runtime/supervisor.h"
 #include "service/runtime/verb_support.h"
@@ -17,9 +18,9 @@ TEST_CASE("request line: a Request's JSON round-trips, the actor never comes fro
   r.options = {{"timeout", "5"}};
   r.command_line = "qm start 100 --timeout 5";
   r.correlation_id = "c1";
-  nlohmann::json j = r.to_json();
+  nlohmann::json j = protocol::request_to_json(r);
   j["actor"] = {{"user", "mallory"}, {"uid", 0}};
-  auto parsed = daemon::parse_request_line(j.dump());
+  auto parsed = protocol::parse_request_line(j.dump());
   REQUIRE(std::holds_alternative<Request>(parsed));
   const Request& got = std::get<Request>(parsed);
   CHECK(got.verb == "start");
@@ -35,10 +36,10 @@ TEST_CASE("request line: a forwarded request's origin travels, and is believed o
   r.verb = "set";
   r.args = {"100"};
   r.on_behalf_of = Request::Origin{{"alice", 1001, 4242}, "b"};
-  const nlohmann::json j = r.to_json();
+  const nlohmann::json j = protocol::request_to_json(r);
   CHECK(j["on_behalf_of"] == nlohmann::json{{"user", "alice"}, {"uid", 1001}, {"pid", 4242}, {"node", "b"}});
-  CHECK_FALSE(Request{}.to_json().contains("on_behalf_of"));
-  auto parsed = daemon::parse_request_line(j.dump());
+  CHECK_FALSE(protocol::request_to_json(Request{}).contains("on_behalf_of"));
+  auto parsed = protocol::parse_request_line(j.dump());
   REQUIRE(std::holds_alternative<Request>(parsed));
   const Request got = std::get<Request>(parsed);
   CHECK(got.on_behalf_of == r.on_behalf_of);
@@ -79,7 +80,7 @@ TEST_CASE("request line: a forwarded request's origin travels, and is believed o
   // A malformed claim is bad input.
   nlohmann::json bad = j;
   bad["on_behalf_of"].erase("node");
-  auto b = daemon::parse_request_line(bad.dump());
+  auto b = protocol::parse_request_line(bad.dump());
   REQUIRE(std::holds_alternative<Reply>(b));
   CHECK(std::get<Reply>(b).err ==
         "qmd: invalid request: request member 'on_behalf_of' must be {user: string, uid: int, pid: int, node: string}\n");
@@ -87,7 +88,7 @@ TEST_CASE("request line: a forwarded request's origin travels, and is believed o
 
 TEST_CASE("request line: bad input gives an error reply naming the problem") {
   auto err = [](std::string_view line) {
-    auto p = daemon::parse_request_line(line);
+    auto p = protocol::parse_request_line(line);
     REQUIRE(std::holds_alternative<Reply>(p));
     CHECK(std::get<Reply>(p).exit_code == 255);
     return std::get<Reply>(p).err;
@@ -99,58 +100,58 @@ TEST_CASE("request line: bad input gives an error reply naming the problem") {
   CHECK(err("{\"verb\":7}") == "qmd: invalid request: request member 'verb' must be a string\n");
   CHECK(err("{\"verb\":\"\"}") == "qmd: invalid request: request member 'verb' is empty\n");
   CHECK(err("{\"verb\":\"x\",\"args\":[1]}") == "qmd: invalid request: request member 'args' must be an array of strings\n");
-  CHECK(daemon::oversized_request_reply().err == "qmd: invalid request: line longer than 1048576 bytes\n");
+  CHECK(protocol::oversized_request_reply().err == "qmd: invalid request: line longer than 1048576 bytes\n");
 }
 
 TEST_CASE("reply line: one line, parsed back exactly, invalid UTF-8 does not throw") {
   Reply r{3, "a\nb\n", "c\n"};
-  const std::string line = daemon::reply_line(r);
+  const std::string line = protocol::reply_line(r);
   CHECK(line == "{\"err\":\"c\\n\",\"exit_code\":3,\"out\":\"a\\nb\\n\"}\n");
-  Reply back = daemon::parse_reply_line(line.substr(0, line.size() - 1));
+  Reply back = protocol::parse_reply_line(line.substr(0, line.size() - 1));
   CHECK(back.exit_code == 3);
   CHECK(back.out == "a\nb\n");
   CHECK(back.err == "c\n");
-  CHECK_NOTHROW(daemon::reply_line(Reply{0, std::string("\xff\xfe"), {}}));
-  CHECK_THROWS_WITH(daemon::parse_reply_line("{}"), "invalid reply from qmd: no integer 'exit_code'");
+  CHECK_NOTHROW(protocol::reply_line(Reply{0, std::string("\xff\xfe"), {}}));
+  CHECK_THROWS_WITH(protocol::parse_reply_line("{}"), "invalid reply from qmd: no integer 'exit_code'");
 }
 
 TEST_CASE("request line: progress and tty are optional booleans, sent only when set") {
   Request r;
   r.verb = "clone";
-  CHECK_FALSE(r.to_json().contains("progress"));
-  CHECK_FALSE(r.to_json().contains("tty"));
+  CHECK_FALSE(protocol::request_to_json(r).contains("progress"));
+  CHECK_FALSE(protocol::request_to_json(r).contains("tty"));
   r.progress = true;
   r.tty = true;
-  CHECK(r.to_json()["progress"] == true);
-  CHECK(r.to_json()["tty"] == true);
-  auto parsed = daemon::parse_request_line(r.to_json().dump());
+  CHECK(protocol::request_to_json(r)["progress"] == true);
+  CHECK(protocol::request_to_json(r)["tty"] == true);
+  auto parsed = protocol::parse_request_line(protocol::request_to_json(r).dump());
   REQUIRE(std::holds_alternative<Request>(parsed));
   CHECK(std::get<Request>(parsed).progress);
   CHECK(std::get<Request>(parsed).tty);
   CHECK_FALSE(std::get<Request>(parsed).live);  // a sink never comes from the line
-  auto bad = daemon::parse_request_line(R"({"verb":"list","progress":1})");
+  auto bad = protocol::parse_request_line(R"({"verb":"list","progress":1})");
   REQUIRE(std::holds_alternative<Reply>(bad));
   CHECK(std::get<Reply>(bad).err == "qmd: invalid request: request member 'progress' must be true or false\n");
 }
 
 TEST_CASE("progress line: one line, parsed back, a reply line parsed as the reply") {
-  CHECK(daemon::progress_line(OutStream::out, "a\n") == "{\"progress\":{\"stream\":\"out\",\"text\":\"a\\n\"}}\n");
-  CHECK(daemon::progress_line(OutStream::err, "\rb") == "{\"progress\":{\"stream\":\"err\",\"text\":\"\\rb\"}}\n");
-  CHECK_NOTHROW(daemon::progress_line(OutStream::out, std::string("\xff")));
-  auto p = daemon::parse_server_line(R"({"progress":{"stream":"err","text":"x\n"}})");
-  REQUIRE(std::holds_alternative<daemon::Progress>(p));
-  CHECK(std::get<daemon::Progress>(p).stream == OutStream::err);
-  CHECK(std::get<daemon::Progress>(p).text == "x\n");
-  auto r = daemon::parse_server_line(daemon::reply_line(Reply{255, "o", "e\n"}));
+  CHECK(protocol::progress_line(OutStream::out, "a\n") == "{\"progress\":{\"stream\":\"out\",\"text\":\"a\\n\"}}\n");
+  CHECK(protocol::progress_line(OutStream::err, "\rb") == "{\"progress\":{\"stream\":\"err\",\"text\":\"\\rb\"}}\n");
+  CHECK_NOTHROW(protocol::progress_line(OutStream::out, std::string("\xff")));
+  auto p = protocol::parse_server_line(R"({"progress":{"stream":"err","text":"x\n"}})");
+  REQUIRE(std::holds_alternative<protocol::Progress>(p));
+  CHECK(std::get<protocol::Progress>(p).stream == OutStream::err);
+  CHECK(std::get<protocol::Progress>(p).text == "x\n");
+  auto r = protocol::parse_server_line(protocol::reply_line(Reply{255, "o", "e\n"}));
   REQUIRE(std::holds_alternative<Reply>(r));
   CHECK(std::get<Reply>(r).exit_code == 255);
   CHECK(std::get<Reply>(r).out == "o");
   CHECK(std::get<Reply>(r).err == "e\n");
   const std::string bad = "invalid reply from qmd: a progress line needs 'stream' (\"out\" or \"err\") and a string 'text'";
-  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":{"stream":"tty","text":"x"}})"), bad);
-  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":{"stream":"out"}})"), bad);
-  CHECK_THROWS_WITH(daemon::parse_server_line(R"({"progress":"x"})"), bad);
-  CHECK_THROWS_WITH(daemon::parse_server_line("[]"), "invalid reply from qmd: no integer 'exit_code'");
+  CHECK_THROWS_WITH(protocol::parse_server_line(R"({"progress":{"stream":"tty","text":"x"}})"), bad);
+  CHECK_THROWS_WITH(protocol::parse_server_line(R"({"progress":{"stream":"out"}})"), bad);
+  CHECK_THROWS_WITH(protocol::parse_server_line(R"({"progress":"x"})"), bad);
+  CHECK_THROWS_WITH(protocol::parse_server_line("[]"), "invalid reply from qmd: no integer 'exit_code'");
 }
 
 TEST_CASE("flush_live: streams the pending output once when a sink is set, else keeps it for the reply") {
