@@ -16,6 +16,7 @@
 
 #include "service/app.h"
 #include "service/cli/parse_args.h"
+#include "service/cli/secret_options.h"
 #include "service/client/qmd_client.h"
 #include "service/protocol/socket_path.h"
 #include "service/cli/usage.h"
@@ -99,6 +100,8 @@ int main(int argc, char** argv) {
     if (!needs_app(req)) return emit(dispatch(nullptr, req));
     Environment env = resolve_environment(g.data_dir, g.db, g.node);
     absolutize_paths(req);
+    read_sshkeys_files(req);
+    hash_passwords(req);
     // Progress is shown live, by qmd's progress lines or in-process; copy
     // percentages only when a person watches (qmd cannot see our terminal).
     req.tty = ::isatty(STDERR_FILENO) == 1;

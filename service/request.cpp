@@ -1,5 +1,7 @@
 #include "service/request.h"
 
+#include "config/secrets.h"
+
 namespace qmd::service {
 
 std::optional<std::string> Request::opt(const std::string& name) const {
@@ -14,6 +16,16 @@ std::vector<std::string> Request::all(const std::string& name) const {
   for (const auto& [k, val] : options)
     if (k == name) out.push_back(val);
   return out;
+}
+
+void Request::hide_secrets() {
+  bool leaks = false;
+  for (const auto& [k, v] : options)
+    if (config::is_secret_key(k) && !v.empty() && command_line.find(v) != std::string::npos) leaks = true;
+  if (!leaks) return;
+  command_line = "qm " + verb;
+  for (const auto& a : args) command_line += " " + a;
+  for (const auto& [k, v] : options) command_line += " --" + k + " " + config::shown_value(k, v);
 }
 
 void Request::flush_live(std::string& pending) const {

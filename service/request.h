@@ -81,6 +81,12 @@ struct Request {
   // Every value of a (repeatable) option, in order.
   std::vector<std::string> all(const std::string& name) const;
 
+  // For a request from a client that did not hide them (qm does,
+  // cli/secret_options.h): when the cleartext of a secret option appears in
+  // command_line, command_line becomes `qm <verb> <args> --<name> <value>...`
+  // with config::kHiddenValue for each secret. qmd calls it on receipt,
+  // before anything logs or records the request.
+  void hide_secrets();
 };
 
 struct Reply {

@@ -4,6 +4,7 @@
 
 #include "config/schema.h"
 #include "events/ids.h"
+#include "service/cli/secret_options.h"
 
 namespace qmd::service {
 
@@ -70,7 +71,7 @@ Request parse_args(const std::vector<std::string>& argv) {
   if (verb == nullptr) throw CommandError("unknown command 'qm " + argv[0] + "'");
   Request r;
   r.verb = verb->name;
-  r.command_line = quote_command_line(argv);
+  r.command_line = quote_command_line(argv_without_secrets(argv));
   r.correlation_id = events::new_uuid();
   for (size_t i = first; i < argv.size(); ++i) {
     const std::string& a = argv[i];

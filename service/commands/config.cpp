@@ -3,6 +3,7 @@
 // the file); pending values applied unless --current; --at shows the config as
 // it was at that point of the log.
 #include "config/pending_view.h"
+#include "config/secrets.h"
 #include "config/update.h"
 #include "projections/replay.h"
 #include "service/commands/common.h"
@@ -29,6 +30,7 @@ Reply run_config(App& app, const Request& req) {
   } else {
     shown = config::effective_config(s.conf, flag(req, "current"));
   }
+  config::hide_secrets(shown);  // as Proxmox's API: set, never shown
   if (req.output_format != "text") {
     nlohmann::json j = shown;
     j["digest"] = digest_of(s);

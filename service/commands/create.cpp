@@ -65,10 +65,11 @@ Reply run_create(App& app, const Request& req) {
     std::vector<std::string> allocated;
     try {
       for (const auto& a : opts.allocations) {
-        const std::string volid = app.storage().allocate(a.storage, static_cast<int>(vmid), a.format, a.size_bytes);
+        AllocatedDrive d = allocate_drive(app.storage(), static_cast<int>(vmid), a);
+        const std::string volid = d.volid;
         allocated.push_back(volid);
         config::ConfigFile next = locked;
-        next.main[a.key] = allocated_drive_value(a.key, a.value, volid, a.size_bytes);
+        next.main[a.key] = std::move(d.value);
         nlohmann::json step = {{"op_id", op_id},
                                {"step", fmt::format("allocated {} for {}", volid, a.key)},
                                {"detail", {{"key", a.key}, {"volid", volid}, {"size", a.size_bytes}}},

@@ -69,7 +69,9 @@ config::ConfigFile plan_create(const PreparedOptions& opts, const Generators& ge
   if (!arm && (!c.main.count("vmgenid") || c.main["vmgenid"] == "1")) c.main["vmgenid"] = gen.uuid();
   if (!c.main.count("boot")) {
     config::Section devices = c.main;
-    for (const auto& a : opts.allocations) devices[a.key] = "disk";
+    // A cloud-init drive is no boot device (Proxmox's drive_is_cdrom($drive, 1)).
+    for (const auto& a : opts.allocations)
+      if (!a.cloudinit) devices[a.key] = "disk";
     c.main["boot"] = default_boot_order(devices);
   }
   // Windows guests are pinned to the machine version they were installed on.

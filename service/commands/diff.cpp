@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "config/secrets.h"
 #include "projections/replay.h"
 #include "service/commands/common.h"
 #include "service/commands/verbs.h"
@@ -67,22 +68,24 @@ Reply run_diff(App& app, const Request& req) {
     }
     body += text + "\n";
   };
+  // A secret shows only that it changed: its hash compares, the hidden text is shown.
+  auto shown = [](const Flat::value_type& e) { return config::shown_value(e.first.second, e.second); };
   auto ia = fa.begin();
   auto ib = fb.begin();
   while (ia != fa.end() || ib != fb.end()) {
     if (ib == fb.end() || (ia != fa.end() && ia->first < ib->first)) {
-      line(ia->first.first, "-" + ia->first.second + ": " + one_line(ia->second));
-      changes.push_back({{"section", ia->first.first}, {"key", ia->first.second}, {"old", ia->second}, {"new", nullptr}});
+      line(ia->first.first, "-" + ia->first.second + ": " + one_line(shown(*ia)));
+      changes.push_back({{"section", ia->first.first}, {"key", ia->first.second}, {"old", shown(*ia)}, {"new", nullptr}});
       ++ia;
     } else if (ia == fa.end() || ib->first < ia->first) {
-      line(ib->first.first, "+" + ib->first.second + ": " + one_line(ib->second));
-      changes.push_back({{"section", ib->first.first}, {"key", ib->first.second}, {"old", nullptr}, {"new", ib->second}});
+      line(ib->first.first, "+" + ib->first.second + ": " + one_line(shown(*ib)));
+      changes.push_back({{"section", ib->first.first}, {"key", ib->first.second}, {"old", nullptr}, {"new", shown(*ib)}});
       ++ib;
     } else {
       if (ia->second != ib->second) {
-        line(ia->first.first, "-" + ia->first.second + ": " + one_line(ia->second));
-        line(ib->first.first, "+" + ib->first.second + ": " + one_line(ib->second));
-        changes.push_back({{"section", ia->first.first}, {"key", ia->first.second}, {"old", ia->second}, {"new", ib->second}});
+        line(ia->first.first, "-" + ia->first.second + ": " + one_line(shown(*ia)));
+        line(ib->first.first, "+" + ib->first.second + ": " + one_line(shown(*ib)));
+        changes.push_back({{"section", ia->first.first}, {"key", ia->first.second}, {"old", shown(*ia)}, {"new", shown(*ib)}});
       }
       ++ia;
       ++ib;

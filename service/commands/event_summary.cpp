@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "config/secrets.h"
 #include "projections/vm_events.h"
 
 namespace qmd::service {
@@ -46,7 +47,8 @@ std::string summarize_delta(const config::ConfigDelta& d) {
   for (const auto& s : d.sections_added) add("+[" + s + "]");
   for (const auto& k : d.keys) {
     const std::string name = section_prefix(k.section) + k.key;
-    if (!k.old_value) add(name + ": " + shorten(*k.new_value));
+    if (config::is_secret_key(k.key)) add(k.new_value ? name + " changed" : "-" + name);
+    else if (!k.old_value) add(name + ": " + shorten(*k.new_value));
     else if (!k.new_value) add("-" + name);
     else add(name + ": " + shorten(*k.old_value) + " -> " + shorten(*k.new_value));
   }
@@ -55,6 +57,18 @@ std::string summarize_delta(const config::ConfigDelta& d) {
 }
 
 }  // namespace
+
+nlohmann::json payload_for_display(const nlohmann::json& payload) {
+  nlohmann::json out = payload;
+  auto keys = out.find("delta");
+  if (keys == out.end() || !keys->is_object() || !keys->contains("keys") || !(*keys)["keys"].is_array()) return out;
+  for (auto& k : (*keys)["keys"]) {
+    if (!k.is_array() || k.size() != 4 || !k[1].is_string() || !config::is_secret_key(k[1].get<std::string>())) continue;
+    for (int i : {2, 3})
+      if (!k[i].is_null()) k[i] = std::string(config::kHiddenValue);
+  }
+  return out;
+}
 
 std::string summarize_event(const events::Event& e) {
   namespace t = projections::event_type;

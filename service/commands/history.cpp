@@ -22,7 +22,7 @@ nlohmann::json event_json(const events::Event& e) {
           {"uid", e.meta.value("uid", int64_t{-1})}, {"command", e.meta.value("command", "")},
           {"correlation_id", e.meta.value("correlation_id", "")}, {"via", e.meta.value("via", "")},
           {"summary", summarize_event(e)},
-          {"payload", e.payload}, {"event_id", e.event_id}, {"hash", e.hash}};
+          {"payload", payload_for_display(e.payload)}, {"event_id", e.event_id}, {"hash", e.hash}};
 }
 
 std::string event_line(const events::Event& e, bool with_vmid) {

@@ -7,8 +7,10 @@
 #include "config/config_error.h"
 #include "config/propstring.h"
 #include "config/schema.h"
+#include "config/secrets.h"
 #include "service/commands/common.h"
 #include "service/storage/new_disk.h"
+#include "service/support/crypt_password.h"
 #include "service/storage/storage_error.h"
 
 namespace qmd::service {
@@ -109,6 +111,19 @@ std::string checked(const std::string& key, const std::string& value) {
   }
 }
 
+// `<storage>:cloudinit` (PVE's create_disks): a cloud-init volume request.
+std::optional<DiskAllocation> cloudinit_request(const std::string& key, const std::string& value) {
+  const std::string file = file_element(value);
+  const auto colon = file.find(':');
+  if (colon == std::string::npos || colon == 0 || file.substr(colon + 1) != "cloudinit") return std::nullopt;
+  if (!key.starts_with("ide") && !key.starts_with("sata") && !key.starts_with("scsi"))
+    throw param_error(key, "cloud-init drives are only supported on ide, sata and scsi");
+  config::PropMap m = parse_for(key, replace_file(value, "none"));
+  const std::string fmt = m.count("format") ? m["format"] : "qcow2";
+  if (fmt != "qcow2" && fmt != "raw") throw param_error(key, "unsupported format '" + fmt + "' for a cloud-init drive");
+  return DiskAllocation{key, file.substr(0, colon), kCloudinitVolumeBytes, fmt, value, true};
+}
+
 }  // namespace
 
 PreparedOptions prepare_options(const Request& req, const std::vector<std::string>& verb_options,
@@ -125,6 +140,10 @@ PreparedOptions prepare_options(const Request& req, const std::vector<std::strin
     given.insert(key);
 
     if (config::is_drive_key(key)) {
+      if (auto ci = cloudinit_request(key, value)) {
+        out.allocations.push_back(std::move(*ci));
+        continue;
+      }
       std::optional<storage::NewDiskRequest> alloc;
       try {
         alloc = storage::parse_new_disk(value, "local");
@@ -154,6 +173,8 @@ PreparedOptions prepare_options(const Request& req, const std::vector<std::strin
       value = gen.uuid();
     } else if (key == "tags") {
       value = normalise_tags(value);
+    } else if (config::is_secret_key(key)) {
+      value = stored_password(value);  // the cleartext goes no further than this
     }
     out.values.emplace_back(key, checked(key, value));
   }
@@ -166,6 +187,20 @@ std::string allocated_drive_value(const std::string& key, const std::string& val
   m["size"] = std::to_string(size_bytes);
   m.erase("format");
   return checked(key, print_for(key, m));
+}
+
+AllocatedDrive allocate_drive(storage::Storage& storage, int vmid, const DiskAllocation& a) {
+  if (!a.cloudinit) {
+    const std::string volid = storage.allocate(a.storage, vmid, a.format, a.size_bytes);
+    return {volid, allocated_drive_value(a.key, a.value, volid, a.size_bytes)};
+  }
+  const std::string name = "vm-" + std::to_string(vmid) + "-cloudinit." + a.format;
+  const std::string volid = storage.allocate_named(a.storage, vmid, name, a.size_bytes);
+  config::PropMap m = parse_for(a.key, replace_file(a.value, volid));
+  m["media"] = "cdrom";
+  m.erase("format");
+  m.erase("size");
+  return {volid, checked(a.key, print_for(a.key, m))};
 }
 
 }  // namespace qmd::service

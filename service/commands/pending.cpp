@@ -5,6 +5,7 @@
 
 #include "config/formats/options.h"
 #include "config/pending_view.h"
+#include "config/secrets.h"
 #include "service/commands/common.h"
 #include "service/commands/verbs.h"
 
@@ -36,9 +37,11 @@ nlohmann::json pending_rows(const config::ConfigFile& c) {
 
 Reply run_pending(App& app, const Request& req) {
   const int64_t vmid = parse_vmid(req.args.at(0));
-  const auto s = load_existing(app, vmid);
-  if (req.output_format != "text") return Reply::ok(render_json(req, pending_rows(s.conf)));
-  return Reply::ok(config::format_pending(s.conf));
+  config::ConfigFile shown = load_existing(app, vmid).conf;
+  config::hide_secrets(shown.main);  // as Proxmox's API: set, never shown
+  config::hide_secrets(shown.pending);
+  if (req.output_format != "text") return Reply::ok(render_json(req, pending_rows(shown)));
+  return Reply::ok(config::format_pending(shown));
 }
 
 }  // namespace qmd::service

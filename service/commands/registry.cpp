@@ -1,6 +1,7 @@
 #include "service/commands/registry.h"
 
 #include "service/commands/clone/clone.h"
+#include "service/commands/cloudinit/cloudinit.h"
 #include "service/commands/history.h"
 #include "service/commands/migrate/migrate.h"
 #include "service/commands/showcmd.h"
@@ -89,6 +90,9 @@ const std::vector<VerbSpec>& all_verbs() {
        {{"name", V}, {"description", V}, {"full", F}, {"snapname", V}, {"storage", V}, {"format", V}, {"target", V}},
        false, "qm clone <vmid> <newid> [OPTIONS]", run_clone},
       {"template", {}, {"vmid"}, {{"disk", V}}, false, "qm template <vmid> [--disk KEY]", run_template},
+      {"cloudinit dump", {}, {"vmid", "type"}, {}, false, "qm cloudinit dump <vmid> <type>", run_cloudinit_dump},
+      {"cloudinit pending", {}, {"vmid"}, {}, false, "qm cloudinit pending <vmid>", run_cloudinit_pending},
+      {"cloudinit update", {}, {"vmid"}, {}, false, "qm cloudinit update <vmid>", run_cloudinit_update},
       {"disk resize", {"resize"}, {"vmid", "disk", "size"}, {{"digest", V}, {"skiplock", F}}, false,
        "qm disk resize <vmid> <disk> <size> [OPTIONS]", run_resize},
       {"migrate", {}, {"vmid", "target"},

@@ -6,6 +6,7 @@
 // leaves a config pointing at a missing volume).
 #include <spdlog/spdlog.h>
 
+#include "config/cloudinit/pending.h"
 #include "config/config_error.h"
 #include "config/update.h"
 #include "projections/vm_events.h"
@@ -92,9 +93,9 @@ Reply run_set(App& app, const Request& req) {
   };
   try {
     for (const auto& a : opts.allocations) {
-      const std::string volid = app.storage().allocate(a.storage, static_cast<int>(vmid), a.format, a.size_bytes);
-      allocated.push_back(volid);
-      update.set.emplace_back(a.key, allocated_drive_value(a.key, a.value, volid, a.size_bytes));
+      AllocatedDrive d = allocate_drive(app.storage(), static_cast<int>(vmid), a);
+      allocated.push_back(d.volid);
+      update.set.emplace_back(a.key, std::move(d.value));
     }
   } catch (const std::exception& e) {
     free_allocated();
@@ -114,6 +115,7 @@ Reply run_set(App& app, const Request& req) {
       }
       check_lock(s, skiplock);
       config::UpdateOutcome o = config::apply_update(s.conf, update, s.status == "running");
+      o.conf = config::cloudinit::track_seed_changes(s.conf, std::move(o.conf));
       const config::ConfigDelta delta = config::diff(s.conf, o.conf);
       if (!delta.empty()) {
         nlohmann::json p = {{"delta", projections::delta_to_json(delta)}};

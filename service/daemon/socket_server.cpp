@@ -186,6 +186,7 @@ void SocketServer::pump(Conn& c) {
       continue;
     }
     Request req = std::move(std::get<Request>(parsed));
+    req.hide_secrets();
     if (!c.actor) {
       write(c, protocol::reply_line(Reply::fail("qmd: cannot determine the peer's credentials")), true);
       return;

@@ -89,7 +89,8 @@ std::string drive_arg(const Build& b, const std::string& key, const PropMap& d, 
   }
   const std::string aio_default = "io_uring";
   if (cdrom) {
-    if (file != "none" && file != "cdrom") opts += ",format=raw";
+    // A cloud-init volume is a qcow2 (or raw) image holding the seed ISO.
+    if (file != "none" && file != "cdrom") opts += ",format=" + (config::drive_is_cloudinit(d) ? drive_image_format(d) : "raw");
     return opts + ",aio=" + (d.count("aio") ? d.at("aio") : aio_default);
   }
   const std::string cache = d.count("cache") ? d.at("cache") : "none";
@@ -176,7 +177,6 @@ void add_drives(Build& b) {
     } catch (const config::ConfigError& e) {
       throw CmdlineError(key + ": " + e.what());
     }
-    if (config::drive_is_cloudinit(d)) throw CmdlineError(key + ": cloud-init drives are not supported by qmd");
     const bool cdrom = config::drive_is_cdrom(d);
     std::smatch m;
     std::regex_match(key, m, key_re);

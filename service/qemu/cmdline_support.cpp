@@ -25,7 +25,7 @@ bool is_known_key(const std::string& key) {
       "cpulimit", "cpuunits", "numa", "memory", "balloon", "shares", "hugepages", "keephugepages",
       "scsihw", "bootdisk", "boot", "parent", "snaptime", "runningmachine", "runningcpu",
       "running-nets-host-mtu", "digest", "efidisk0",
-      // cloud-init settings only matter with a cloud-init drive (refused below)
+      // cloud-init settings: read by the seed generator (config/cloudinit/)
       "citype", "ciuser", "cipassword", "ciupgrade", "cicustom", "searchdomain", "nameserver", "sshkeys"};
   if (plain.count(key)) return true;
   static const std::regex indexed("(serial|usb|unused|net|ipconfig|ide|sata|scsi|virtio)[0-9]+");

@@ -68,6 +68,12 @@ class Storage {
   // by linked cloned".
   bool free(const std::string& volid);
 
+  // Writes the raw image at raw_path over the start of the existing volume
+  // `volid` (qemu-img convert -n), keeping the volume's size: a cloud-init
+  // seed ISO into its cloud-init volume. Throws "volume '<volid>' does not
+  // exist", and qemu-img's failure (e.g. the image is bigger than the volume).
+  void write_raw_into(const std::string& volid, const std::string& raw_path);
+
   // qemu-img info with -U (the image may be open in a running VM).
   // Throws "volume '<volid>' does not exist" when its file is missing.
   ImageInfo info(const std::string& volid) const;

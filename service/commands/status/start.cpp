@@ -1,5 +1,7 @@
 #include "service/commands/status/start.h"
 
+#include "service/commands/cloudinit/seed_image.h"
+
 #include <spdlog/spdlog.h>
 
 #include "config/delta.h"
@@ -87,6 +89,10 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
     }
   }
 
+  // Proxmox's apply_cloudinit_config: the seed holds the settings the VM starts with.
+  const bool seed_written = write_seed(app, o.conf.main, vmid, true);
+  if (!cloudinit_volumes(o.conf.main, vmid).empty()) record_seed_generated(app, req, vmid);
+
   runtime::StartParams p;
   p.vmid = vmid;
   p.argv = command_line_for_start(app, o.conf, vmid, state);
@@ -101,6 +107,7 @@ Reply start_vm(App& app, const Request& req, int64_t vmid, bool skiplock, std::o
   spdlog::debug("VM {}: {}", vmid, qemu::format_command_line(p.argv, false));
   Reply r = runtime::reply_of(rt.start(std::move(p)));
   r.err = warnings + r.err;
+  if (seed_written) r.out = "generating cloud-init ISO\n" + r.out;
   return r;
 }
 
