@@ -67,8 +67,8 @@ TEST_CASE("cipassword is stored as a SHA-512 crypt hash and its cleartext appear
   CHECK(hist.find("cipassword changed") != std::string::npos);
   CHECK(hist.find(hash) == std::string::npos);
   const auto hist_json = keep({"history", "9000", "--output-format", "json"}).out;
-  CHECK(hist_json.find("qm set 9000 --cipassword **********") != std::string::npos);
-  CHECK(hist_json.find("-cipassword=**********") != std::string::npos);
+  CHECK(hist_json.find("qm set 9000 --cipassword '**********'") != std::string::npos);
+  CHECK(hist_json.find("'-cipassword=**********'") != std::string::npos);
   CHECK(hist_json.find(hash) == std::string::npos);
   const auto audit = keep({"audit", "--output-format", "json"}).out;
   CHECK(audit.find(hash) == std::string::npos);
@@ -165,12 +165,12 @@ TEST_CASE("the cloud-init volume: allocated as Proxmox names it, holds the seed 
   REQUIRE(up.exit_code == 0);
   CHECK(up.out == "generating cloud-init ISO\n");
   const std::string raw = qm.dir() + "/seed.raw";
-  REQUIRE(run({"qemu-img", "convert", "-O", "raw", image, raw}).exit_code == 0);
-  auto label = run({"isoinfo", "-d", "-i", raw});
+  REQUIRE(run({"/usr/bin/qemu-img", "convert", "-O", "raw", image, raw}).exit_code == 0);
+  auto label = run({"/usr/bin/isoinfo", "-d", "-i", raw});
   CHECK(label.out.find("Volume id: cidata\n") != std::string::npos);
-  auto meta = run({"isoinfo", "-J", "-x", "/meta-data", "-i", raw});
+  auto meta = run({"/usr/bin/isoinfo", "-J", "-x", "/meta-data", "-i", raw});
   CHECK(meta.out + "\n" == qm({"cloudinit", "dump", "9000", "meta"}).out);
-  auto user = run({"isoinfo", "-J", "-x", "/user-data", "-i", raw});
+  auto user = run({"/usr/bin/isoinfo", "-J", "-x", "/user-data", "-i", raw});
   CHECK(user.out.find("user: alice\n") != std::string::npos);
   fs::remove(raw);
 
