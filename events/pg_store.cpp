@@ -14,7 +14,7 @@ namespace qmd::events {
 
 namespace {
 
-constexpr std::string_view kInsertSql =
+constexpr std::string_view kPgInsertSql =
     "INSERT INTO events (seq, event_id, stream, version, type, schema, payload, meta, recorded_at, hash) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
@@ -102,7 +102,7 @@ AppendResult PgEventStore::append_item(const Item& item, Head& head, int64_t now
     ChainFields f{seq, event_id, item.stream, version, ne.type, ne.schema, payload, meta_text, now};
     sc.hasher.next_into(head.hash, f, &sc.hash);
     try {
-      c.exec(kInsertSql,
+      c.exec(kPgInsertSql,
              {seq, std::string_view(event_id), std::string_view(item.stream), version, std::string_view(ne.type),
               int64_t{ne.schema}, std::string_view(payload), std::string_view(meta_text), now,
               std::string_view(sc.hash)},

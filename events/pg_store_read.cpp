@@ -10,18 +10,18 @@ namespace qmd::events {
 
 namespace {
 
-constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+constexpr int64_t kPgNoLimit = std::numeric_limits<int64_t>::max();
 // Rows fetched per query of a scan: large enough that round trips do not
 // show in a rebuild, small enough to bound the memory of one result.
 constexpr int64_t kChunk = 8192;
 
-constexpr std::string_view kEventColumns =
+constexpr std::string_view kPgEventColumns =
     "seq, event_id, stream, version, type, schema, payload, meta, recorded_at, hash";
 constexpr std::string_view kRawColumns = "seq, stream, version, type, schema, payload, meta, recorded_at";
 
-// Fills `e` from a row of kEventColumns; `meta_text` caches the previous
+// Fills `e` from a row of kPgEventColumns; `meta_text` caches the previous
 // row's meta (consecutive events of one command share it).
-void decode_event(const PgResult& r, int i, Event& e, std::string& meta_text) {
+void decode_pg_event(const PgResult& r, int i, Event& e, std::string& meta_text) {
   e.seq = r.int64(i, 0);
   e.event_id = r.text(i, 1);
   e.stream = r.text(i, 2);
@@ -47,7 +47,7 @@ void PgEventStore::scan(int64_t from_seq, const Upto& upto, std::string_view col
   int64_t next = from_seq;
   for (;;) {
     // Each chunk is a complete result, so fn may query the store meanwhile.
-    PgResult r = db_.connection().exec(sql, {next, upto.seq.value_or(kNoLimit), upto.time_ms.value_or(kNoLimit), kChunk},
+    PgResult r = db_.connection().exec(sql, {next, upto.seq.value_or(kPgNoLimit), upto.time_ms.value_or(kPgNoLimit), kChunk},
                                        true, "reading the log");
     const int n = r.rows();
     for (int i = 0; i < n; ++i)
@@ -61,15 +61,15 @@ std::vector<Event> PgEventStore::read_stream(const std::string& stream, const Up
   PgResult r = db_.connection().exec(
       fmt::format("SELECT {} FROM events WHERE stream = $1 AND seq <= $2 AND recorded_at <= $3 AND version > $4 "
                   "ORDER BY version",
-                  kEventColumns),
-      {std::string_view(stream), upto.seq.value_or(kNoLimit), upto.time_ms.value_or(kNoLimit), after_version}, true,
+                  kPgEventColumns),
+      {std::string_view(stream), upto.seq.value_or(kPgNoLimit), upto.time_ms.value_or(kPgNoLimit), after_version}, true,
       "read_stream");
   std::vector<Event> out;
   out.reserve(static_cast<size_t>(r.rows()));
   std::string meta_text;
   Event e;
   for (int i = 0; i < r.rows(); ++i) {
-    decode_event(r, i, e, meta_text);
+    decode_pg_event(r, i, e, meta_text);
     out.push_back(e);
   }
   return out;
@@ -78,8 +78,8 @@ std::vector<Event> PgEventStore::read_stream(const std::string& stream, const Up
 void PgEventStore::read_all(int64_t from_seq, const std::function<bool(const Event&)>& fn, const Upto& upto) {
   Event e;
   std::string meta_text;
-  scan(from_seq, upto, kEventColumns, [&](const PgResult& r, int i) {
-    decode_event(r, i, e, meta_text);
+  scan(from_seq, upto, kPgEventColumns, [&](const PgResult& r, int i) {
+    decode_pg_event(r, i, e, meta_text);
     return fn(e);
   });
 }
@@ -125,7 +125,7 @@ std::vector<std::string> PgEventStore::streams(const std::string& prefix) {
 
 std::optional<int64_t> PgEventStore::verify_chain(std::string* why) {
   ChainVerifier verifier;
-  scan(1, {}, kEventColumns, [&](const PgResult& r, int i) {
+  scan(1, {}, kPgEventColumns, [&](const PgResult& r, int i) {
     ChainFields f{r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.int64(i, 3), r.text(i, 4),
                   r.int64(i, 5), r.text(i, 6), r.text(i, 7), r.int64(i, 8)};
     return verifier.next(f, r.text(i, 9));
