@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   auto db = events::Database::open(dir + "/qmd.db");
   events::SqliteEventStore store(*db);
-  projections::ReadModel model(db->sql());
+  projections::ReadModel model(db->session());
   projections::Projector projector(model);
   events::Meta meta;
   meta.user = "bench";

@@ -29,7 +29,7 @@
 #include "events/sqlite_store.h"
 
 using namespace qmd::events;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -37,7 +37,7 @@ constexpr int kBatch = 10000;
 constexpr int kPerCommand = 10;
 constexpr int kStreams = 10000;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
 
 // This process's CPU time (it is single-threaded): unlike wall time, it does not
 // grow when other work competes for the cores, and it leaves out I/O waits.
@@ -54,7 +54,7 @@ struct Timing {
 
 class Timed {
  public:
-  explicit Timed(Timing& t) : t_(t), wall_(Clock::now()), cpu_(cpu_now()) {}
+  explicit Timed(Timing& t) : t_(t), wall_(SteadyClock::now()), cpu_(cpu_now()) {}
   ~Timed() {
     t_.wall += since(wall_);
     t_.cpu += cpu_now() - cpu_;
@@ -62,7 +62,7 @@ class Timed {
 
  private:
   Timing& t_;
-  Clock::time_point wall_;
+  SteadyClock::time_point wall_;
   double cpu_;
 };
 

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   auto db = events::Database::open(dir + "/qmd.db");
   events::SqliteEventStore store(*db);
-  projections::ReadModel model(db->sql());
+  projections::ReadModel model(db->session());
 
   events::Meta meta;
   meta.user = "bench";

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "events/migrations.h"
+#include "events/sqlite_session.h"
 #include "events/store.h"
 
 namespace qmd::events {
@@ -95,7 +96,9 @@ int configure(SQLite::Database& db, const std::string& path) {
 }  // namespace
 
 Database::Database(std::unique_ptr<SQLite::Database> db, std::string path)
-    : db_(std::move(db)), path_(std::move(path)) {}
+    : db_(std::move(db)), path_(std::move(path)), session_(std::make_unique<SqliteSession>(*db_, path_)) {}
+
+Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const std::string& path) {
   std::unique_ptr<SQLite::Database> db;

@@ -1,4 +1,4 @@
-// The schema migrations embedded at build time from migrations/NNNN_*.sql.
+// The schema migrations embedded at build time from migrations/<backend>/NNNN_*.sql.
 #pragma once
 
 #include <string>
@@ -7,12 +7,14 @@
 namespace qmd::events {
 
 struct Migration {
-  int version;          // NNNN of the file name; PRAGMA user_version after applying it
+  int version;          // NNNN of the file name; the schema version after applying it
   const char* name;     // file name
   const char* sql;      // its contents
 };
 
-// All migrations in ascending version order (generated: build/migrations/embedded_migrations.cpp).
+// SQLite's migrations (migrations/sqlite/), ascending; the version is PRAGMA user_version.
 const std::vector<Migration>& embedded_migrations();
+// PostgreSQL's (migrations/postgresql/), ascending; the version is a row of qmd_schema.
+const std::vector<Migration>& embedded_postgresql_migrations();
 
 }  // namespace qmd::events

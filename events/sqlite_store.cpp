@@ -2,7 +2,6 @@
 // sqlite_store_read.cpp.
 #include "events/sqlite_store.h"
 
-#include <chrono>
 #include <optional>
 #include <stdexcept>
 
@@ -10,6 +9,7 @@
 
 #include "events/ids.h"
 #include "events/sqlite_store_state.h"
+#include "events/store_rules.h"
 
 namespace qmd::events {
 
@@ -50,11 +50,6 @@ bool is_unique_event_id_violation(const SQLite::Exception& e) {
 }
 
 }  // namespace
-
-int64_t SqliteEventStore::system_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 SqliteEventStore::SqliteEventStore(Database& db, Clock clock)
     : db_(db), clock_(clock ? std::move(clock) : Clock(&system_clock_ms)),
@@ -108,11 +103,7 @@ std::vector<AppendResult> SqliteEventStore::append_items(const Item* items, size
 AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t now,
                                            std::vector<Event>* appended) {
   const auto& events = item.events;
-  if (item.stream.empty()) throw std::invalid_argument("append: the stream name is empty");
-  if (events.empty()) throw std::invalid_argument(fmt::format("append to stream '{}': no events", item.stream));
-  if (item.expected_version < kAnyVersion)
-    throw std::invalid_argument(
-        fmt::format("append to stream '{}': invalid expected version {}", item.stream, item.expected_version));
+  check_append_arguments(item.stream, item.expected_version, events);
 
   if (auto retry = find_retry(item)) return *retry;
 
@@ -136,21 +127,12 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
   std::string& generated_id = st.generated_id;
   std::string& hash = st.hash;
   for (const NewEvent& ne : events) {
-    if (ne.type.empty())
-      throw std::invalid_argument(fmt::format("append to stream '{}': an event has an empty type", item.stream));
     const int64_t seq = head.seq + 1;
     ++version;
     if (ne.event_id.empty()) new_event_id_into(&generated_id);
     const std::string& event_id = ne.event_id.empty() ? generated_id : ne.event_id;
-    std::string payload_text;
-    try {
-      payload_text = ne.payload.dump();
-    } catch (const nlohmann::json::exception& e) {
-      throw std::invalid_argument(fmt::format("append to stream '{}': the payload of '{}' cannot be stored: {}",
-                                              item.stream, ne.type, e.what()));
-    }
-    ChainFields f{seq,          event_id, item.stream,        version, ne.type, ne.schema,
-                  payload_text, st.last_meta_text, now};
+    const std::string payload = payload_text(item.stream, ne);
+    ChainFields f{seq, event_id, item.stream, version, ne.type, ne.schema, payload, st.last_meta_text, now};
     st.hasher.next_into(head.hash, f, &hash);
 
     insert.bind(1, seq);
@@ -159,7 +141,7 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
     insert.bind(4, version);
     insert.bind(5, std::string_view(ne.type));
     insert.bind(6, static_cast<int64_t>(ne.schema));
-    insert.bind(7, std::string_view(payload_text));
+    insert.bind(7, std::string_view(payload));
     insert.bind(8, std::string_view(st.last_meta_text));
     insert.bind(9, now);
     insert.bind(10, std::string_view(hash));
@@ -185,9 +167,7 @@ AppendResult SqliteEventStore::append_item(const Item& item, Head& head, int64_t
 }
 
 // A retried command carries the event ids of its first attempt. When the first
-// one is stored, the earlier append went through: report its positions. The
-// earlier append's events are contiguous in seq (one transaction), which is
-// checked against the stored rows.
+// one is stored, the earlier append went through: report its positions.
 std::optional<AppendResult> SqliteEventStore::find_retry(const Item& item) {
   const std::string& first_id = item.events.front().event_id;
   if (first_id.empty()) return std::nullopt;
@@ -197,25 +177,14 @@ std::optional<AppendResult> SqliteEventStore::find_retry(const Item& item) {
   ResetOnExit r1(by_id);
   by_id.bind(1, std::string_view(first_id));
   if (!by_id.step()) return std::nullopt;
-  const int64_t first_seq = by_id.int64(0);
-  const std::string stored_stream(by_id.text(1));
-  const int64_t first_version = by_id.int64(2);
-  if (stored_stream != item.stream)
-    throw StoreError(fmt::format("append to stream '{}': event_id '{}' is already stored in stream '{}'",
-                                 item.stream, first_id, stored_stream));
+  StoredFirst first{by_id.int64(0), std::string(by_id.text(1)), by_id.int64(2)};
 
-  const int64_t count = static_cast<int64_t>(item.events.size());
-  AppendResult r{first_seq, first_seq + count - 1, first_version + count - 1, true};
   SqlStatement& at = st.get(st.at_seq, "SELECT stream, version, event_id FROM events WHERE seq = ?1");
   ResetOnExit r2(at);
-  at.bind(1, r.last_seq);
-  const std::string& last_id = item.events.back().event_id;
-  if (!at.step() || at.text(0) != item.stream || at.int64(1) != r.stream_version ||
-      (!last_id.empty() && at.text(2) != last_id))
-    throw StoreError(fmt::format(
-        "append to stream '{}': event_id '{}' is already stored (seq {}), but by an append of other events",
-        item.stream, first_id, first_seq));
-  return r;
+  at.bind(1, first.seq + static_cast<int64_t>(item.events.size()) - 1);
+  std::optional<StoredAt> at_last;
+  if (at.step()) at_last = StoredAt{std::string(at.text(0)), at.int64(1), std::string(at.text(2))};
+  return retry_result(item.stream, item.events, first, at_last);
 }
 
 SqliteEventStore::Head SqliteEventStore::read_head() {

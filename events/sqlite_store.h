@@ -1,5 +1,5 @@
 // SqliteEventStore: the EventStore over the `events` table of a Database
-// (schema: migrations/0001_events.sql).
+// (schema: migrations/sqlite/0001_events.sql).
 //
 // Guarantees beyond EventStore's contract:
 //  - Every append (and append_batch) is one BEGIN IMMEDIATE transaction, so
@@ -32,10 +32,6 @@ namespace qmd::events {
 
 class SqliteEventStore final : public EventStore {
  public:
-  // Current UTC time in milliseconds since the epoch. Tests inject a fake.
-  using Clock = std::function<int64_t()>;
-  static int64_t system_clock_ms();
-
   // `db` must outlive the store. `clock` defaults to system_clock_ms.
   explicit SqliteEventStore(Database& db, Clock clock = nullptr);
   ~SqliteEventStore() override;

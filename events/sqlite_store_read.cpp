@@ -1,25 +1,17 @@
 // SqliteEventStore: the read side (streams, full scans, chain verification).
 #include <limits>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "events/sqlite_store.h"
 #include "events/sqlite_store_state.h"
+#include "events/store_rules.h"
 
 namespace qmd::events {
 
 namespace {
 
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
-
-nlohmann::json parse_stored(std::string_view text, int64_t seq, const char* column) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw StoreError(fmt::format("event seq {}: stored {} is not valid JSON: {}", seq, column, e.what()));
-  }
-}
 
 // Fills `e` from a row of kEventColumns. `meta_text` caches the meta text of the
 // previous row: consecutive events of one command share it, and re-parsing it
@@ -153,34 +145,13 @@ std::vector<std::string> SqliteEventStore::streams(const std::string& prefix) {
 std::optional<int64_t> SqliteEventStore::verify_chain(std::string* why) {
   return reading(db_, "verify_chain", [&]() -> std::optional<int64_t> {
     SqlStatement q(state_->handle, fmt::format("SELECT {} FROM events ORDER BY seq", kEventColumns));
-    ChainHasher hasher;
-    std::string previous(kGenesisHash);
-    std::unordered_map<std::string, int64_t> versions;
-    int64_t expected_seq = 1;
-    auto fail = [&](int64_t seq, std::string reason) -> std::optional<int64_t> {
-      if (why) *why = std::move(reason);
-      return seq;
-    };
+    ChainVerifier verifier;
     while (q.step()) {
-      ChainFields f{q.int64(0), q.text(1),    q.text(2), q.int64(3), q.text(4),
-                    q.int64(5), q.text(6),    q.text(7), q.int64(8)};
-      if (f.seq != expected_seq)
-        return fail(f.seq, fmt::format("seq {}: expected seq {} (gap in the log)", f.seq, expected_seq));
-      int64_t& stream_version = versions[std::string(f.stream)];
-      if (f.version != stream_version + 1)
-        return fail(f.seq, fmt::format("seq {}: stream '{}' version {} follows version {}", f.seq, f.stream,
-                                       f.version, stream_version));
-      std::string computed = hasher.next(previous, f);
-      std::string_view stored = q.text(9);
-      if (stored != computed)
-        return fail(f.seq, fmt::format("seq {}: stored hash {} differs from the computed {}", f.seq, stored,
-                                       computed));
-      stream_version = f.version;
-      previous = std::move(computed);
-      ++expected_seq;
+      ChainFields f{q.int64(0), q.text(1), q.text(2), q.int64(3), q.text(4),
+                    q.int64(5), q.text(6), q.text(7), q.int64(8)};
+      if (!verifier.next(f, q.text(9))) break;
     }
-    if (why) *why = fmt::format("chain intact over {} events", expected_seq - 1);
-    return std::nullopt;
+    return verifier.result(why);
   });
 }
 

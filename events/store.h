@@ -62,6 +62,11 @@ struct Upto {
   }
 };
 
+// Current UTC time in milliseconds since the epoch: what stores stamp events
+// with. Tests inject a fake Clock.
+using Clock = std::function<int64_t()>;
+int64_t system_clock_ms();
+
 class EventStore {
  public:
   virtual ~EventStore() = default;

@@ -1,12 +1,13 @@
-// ReadModel: the read tables (vm, vm_checkpoint, conf_dirty) on the same SQLite
-// connection as the log. "Now" queries are answered from here.
+// ReadModel: the read tables (vm, vm_checkpoint, conf_dirty) on the same
+// connection as the log (SQLite or PostgreSQL, through events::SqlSession).
+// "Now" queries are answered from here. Errors: events::StoreError.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
+#include "events/sql_session.h"
 
 #include "projections/vm_state.h"
 
@@ -17,7 +18,7 @@ class ReadModel {
   // Folded-state checkpoints are written every this many stream versions.
   static constexpr int64_t kCheckpointEvery = 128;
 
-  explicit ReadModel(SQLite::Database& db) : db_(db) {}
+  explicit ReadModel(events::SqlSession& db) : db_(db) {}
 
   // The VM's state, or a default state (exists=false, version 0) with the vmid
   // set if the VM never existed. A destroyed VM returns exists=false with its version.
@@ -51,10 +52,10 @@ class ReadModel {
   // Empties vm, vm_checkpoint (rebuild). Must run inside a transaction.
   void clear();
 
-  SQLite::Database& db() { return db_; }
+  events::SqlSession& db() { return db_; }
 
  private:
-  SQLite::Database& db_;
+  events::SqlSession& db_;
 };
 
 }  // namespace qmd::projections

@@ -2,8 +2,6 @@
 
 #include <limits>
 
-#include <SQLiteCpp/Transaction.h>
-
 #include "projections/vm_events.h"
 
 namespace qmd::projections {
@@ -29,12 +27,12 @@ std::map<int64_t, VmState> replay_all(events::EventStore& store, ReadModel* chec
 }
 
 int64_t rebuild(events::EventStore& store, ReadModel& model, const Progress& progress) {
-  SQLite::Transaction tx(model.db(), SQLite::TransactionBehavior::IMMEDIATE);
-  model.clear();
-  auto states = replay_all(store, &model, progress);
-  for (const auto& [vmid, s] : states) model.save(s);
-  model.mark_all_dirty();
-  tx.commit();
+  model.db().transaction([&] {
+    model.clear();
+    auto states = replay_all(store, &model, progress);
+    for (const auto& [vmid, s] : states) model.save(s);
+    model.mark_all_dirty();
+  });
   return store.head_seq();
 }
 

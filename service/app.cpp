@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "events/sqlite_store.h"
 #include "export/materialize.h"
 #include "service/vm_flock.h"
 #include "export/tree_follow.h"
@@ -17,9 +16,9 @@ App::App(Environment env, runtime::Runtime* runtime)
   std::error_code ec;
   std::filesystem::create_directories(env_.data_dir, ec);
   if (ec) throw std::runtime_error("cannot create data directory '" + env_.data_dir + "': " + ec.message());
-  db_ = events::Database::open(env_.db_path);
-  store_ = std::make_unique<events::SqliteEventStore>(*db_);
-  model_ = std::make_unique<projections::ReadModel>(db_->sql());
+  log_ = events::EventLog::open(env_.db_path);
+  store_ = &log_->store();
+  model_ = std::make_unique<projections::ReadModel>(log_->session());
   projector_ = std::make_unique<projections::Projector>(*model_);
   sync_conf_files();
 }

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "events/database.h"
+#include "events/event_log.h"
 #include "events/store.h"
 #include "export/conf_tree.h"
 #include "projections/projector.h"
@@ -67,8 +67,8 @@ class App {
  private:
   Environment env_;
   runtime::Runtime* runtime_ = nullptr;
-  std::unique_ptr<events::Database> db_;
-  std::unique_ptr<events::EventStore> store_;
+  std::unique_ptr<events::EventLog> log_;
+  events::EventStore* store_ = nullptr;
   std::unique_ptr<projections::ReadModel> model_;
   std::unique_ptr<projections::Projector> projector_;
   exporting::ConfTree tree_;

@@ -106,6 +106,11 @@ int main(int argc, char** argv) {
     // percentages only when a person watches (qmd cannot see our terminal).
     req.tty = ::isatty(STDERR_FILENO) == 1;
     req.live = print_live;
+    const VerbSpec* verb = find_verb(req.verb);
+    if (verb != nullptr && verb->run_here != nullptr && verb->run_here(req)) {
+      App app(std::move(env));
+      return emit(dispatch(&app, req));
+    }
     if (auto reply = client::call(protocol::socket_path(env.data_dir), req, {req.live})) return emit(*reply);
     App app(std::move(env));
     return emit(dispatch(&app, req));

@@ -5,6 +5,9 @@
 #include "service/commands/history.h"
 #include "service/commands/migrate/migrate.h"
 #include "service/commands/showcmd.h"
+#include "service/commands/console/monitor.h"
+#include "service/commands/console/sendkey.h"
+#include "service/commands/console/terminal.h"
 #include "service/commands/snapshot/delsnapshot.h"
 #include "service/commands/snapshot/listsnapshot.h"
 #include "service/commands/snapshot/rollback.h"
@@ -28,6 +31,7 @@ namespace qmd::service {
 namespace {
 constexpr OptKind F = OptKind::kFlag;
 constexpr OptKind V = OptKind::kValue;
+bool always_here(const Request&) { return true; }
 }  // namespace
 
 const std::vector<VerbSpec>& all_verbs() {
@@ -99,6 +103,12 @@ const std::vector<VerbSpec>& all_verbs() {
        {{"online", F}, {"force", F}, {"with-local-disks", F}, {"bwlimit", V}, {"targetstorage", V},
         {"migration_type", V}, {"migration_network", V}, {"with-conntrack-state", F}},
        false, "qm migrate <vmid> <target> [OPTIONS]", run_migrate},
+      {"terminal", {}, {"vmid"}, {{"iface", V}, {"escape", V}}, false,
+       "qm terminal <vmid> [--iface serial0..3] [--escape CHAR]", run_terminal, nullptr, always_here},
+      {"monitor", {}, {"vmid"}, {{"command", V}}, false, "qm monitor <vmid> [--command TEXT]", run_monitor, nullptr,
+       monitor_is_interactive},
+      {"sendkey", {}, {"vmid", "key"}, {{"skiplock", F}, {"hold-time", V}}, false,
+       "qm sendkey <vmid> <key> [--skiplock] [--hold-time MS]", run_sendkey},
   };
   return verbs;
 }

@@ -36,6 +36,10 @@ struct VerbSpec {
   Reply (*run)(App& app, const Request& req) = nullptr;
   // Verbs that need no database (check-config) set this instead of `run`.
   Reply (*run_offline)(const Request& req) = nullptr;
+  // Interactive verbs (terminal, monitor without --command) set this: for a
+  // request it says yes to, qm runs the verb in its own process, on the
+  // user's terminal, instead of sending it to qmd.
+  bool (*run_here)(const Request& req) = nullptr;
 };
 
 // The verb named `name` (or one of its aliases); nullptr when unknown.

@@ -22,6 +22,7 @@
 #include "service/protocol/socket_path.h"
 #include "service/qemu/cmdline.h"
 #include "events/ids.h"
+#include "events/pg_connection.h"
 #include "service/daemon/boot_once.h"
 #include "service/daemon/loop_post.h"
 #include "service/daemon/request_runner.h"
@@ -97,7 +98,7 @@ int run_daemon(const Environment& env, std::function<void()> listening,
       recorder = std::make_unique<runtime::Recorder>(env);
       recorded = register_and_read_running(env);
     } catch (const std::exception& e) {
-      spdlog::critical("cannot open the database {}: {}", env.db_path, e.what());
+      spdlog::critical("cannot open the database {}: {}", events::describe_database(env.db_path), e.what());
       uv_loop_close(&loop);
       return 1;
     }
@@ -158,7 +159,8 @@ int run_daemon(const Environment& env, std::function<void()> listening,
       sup.adopt(recorded);
       recover_interrupted_migrations(env, runner);
       balloons.start();
-      spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir, env.db_path);
+      spdlog::info("qmd listening on {} (node {}, data {}, db {})", sock, env.node, env.data_dir,
+                   events::describe_database(env.db_path));
       if (listening) listening();
       if (startall) start_guests_at_boot(env, runner);
     } else {

@@ -1,24 +1,15 @@
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "events/ids.h"
-#include "events/sqlite_store.h"
-#include "tests/events/event_test_support.h"
+#include "tests/events/backends.h"
 
 using namespace qmd::events;
 using namespace qmd::events::testing;
 
 namespace {
 
-struct AppendFixture {
-  TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
-  int64_t now = 1700000000000;
-  SqliteEventStore store{*db, [this] { return now; }};
-
-  int64_t rows() { return db->sql().execAndGet("SELECT count(*) FROM events").getInt64(); }
-};
+template <typename B>
+using AppendFixture = LogFixture<B>;
 
 std::string conflict_message(const std::function<void()>& f) {
   try {
@@ -31,8 +22,8 @@ std::string conflict_message(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("append assigns gapless seq across streams and versions per stream") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("append assigns gapless seq across streams and versions per stream", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   auto a = f.store.append("vm/100", kNoStream, {ev("vm.created"), ev("vm.updated")}, test_meta());
   CHECK(a.first_seq == 1);
   CHECK(a.last_seq == 2);
@@ -60,8 +51,8 @@ TEST_CASE("append assigns gapless seq across streams and versions per stream") {
   CHECK(events[2].type == "vm.started");
 }
 
-TEST_CASE("the stored event carries payload, meta, schema, time and a generated time-ordered UUID") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("the stored event carries payload, meta, schema, time and a generated time-ordered UUID", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   NewEvent e = ev("vm.created", {{"memory", 2048}, {"name", "web"}});
   e.schema = 3;
   f.store.append("vm/100", kNoStream, {e}, test_meta("qm create 100 -memory 2048"));
@@ -78,16 +69,14 @@ TEST_CASE("the stored event carries payload, meta, schema, time and a generated 
   CHECK(s.hash.size() == 64);
 
   // The stored text is json::dump() with sorted keys: exactly what the hash covers.
-  SQLite::Statement q(f.db->sql(), "SELECT payload, meta FROM events WHERE seq = 1");
-  REQUIRE(q.executeStep());
-  CHECK(q.getColumn(0).getString() == R"({"memory":2048,"name":"web"})");
-  CHECK(q.getColumn(1).getString() ==
+  CHECK(f.text("SELECT payload FROM events WHERE seq = 1") == R"({"memory":2048,"name":"web"})");
+  CHECK(f.text("SELECT meta FROM events WHERE seq = 1") ==
         R"({"command":"qm create 100 -memory 2048","correlation_id":"c0ffee00-0000-4000-8000-000000000001",)"
         R"("node":"node1","pid":4242,"uid":0,"user":"root@pam"})");
 }
 
-TEST_CASE("a wrong expected version is a ConflictError and appends nothing") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("a wrong expected version is a ConflictError and appends nothing", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/100", kNoStream, {ev("a"), ev("b"), ev("c"), ev("d")}, test_meta());
   CHECK(conflict_message([&] { f.store.append("vm/100", 3, {ev("x")}, test_meta()); }) ==
         "conflict on stream 'vm/100': expected version 3, found 4");
@@ -103,8 +92,8 @@ TEST_CASE("a wrong expected version is a ConflictError and appends nothing") {
   CHECK(f.store.stream_version("vm/100") == 4);
 }
 
-TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not check") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not check", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   CHECK(conflict_message([&] { f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta()); }) ==
         "conflict on stream 'vm/100': expected version 0, found 1");
@@ -113,8 +102,8 @@ TEST_CASE("kNoStream on an existing stream conflicts but kAnyVersion does not ch
   CHECK(f.rows() == 2);
 }
 
-TEST_CASE("a retried append (same event ids) returns the original positions and adds nothing") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("a retried append (same event ids) returns the original positions and adds nothing", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/1", kNoStream, {ev("other")}, test_meta());
   std::vector<NewEvent> cmd = {ev("vm.updated", {{"memory", 1}}, "11111111-1111-4111-8111-111111111111"),
                                ev("vm.updated", {{"memory", 2}}, "22222222-2222-4222-8222-222222222222")};
@@ -132,8 +121,8 @@ TEST_CASE("a retried append (same event ids) returns the original positions and 
   CHECK(f.store.read_stream("vm/100").back().hash == hash_before);
 }
 
-TEST_CASE("an event id reused for a different append is an error, not a silent duplicate") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("an event id reused for a different append is an error, not a silent duplicate", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/100", kNoStream, {ev("a", {}, "11111111-1111-4111-8111-111111111111")}, test_meta());
   try {
     f.store.append("vm/200", kNoStream, {ev("a", {}, "11111111-1111-4111-8111-111111111111")}, test_meta());
@@ -154,15 +143,15 @@ TEST_CASE("an event id reused for a different append is an error, not a silent d
   CHECK(f.rows() == 1);
 }
 
-TEST_CASE("the hook sees the appended events inside the transaction and if it throws nothing is stored") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("the hook sees the appended events inside the transaction and if it throws nothing is stored", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/100", kNoStream, {ev("vm.created")}, test_meta());
   std::vector<Event> seen;
   auto r = f.store.append("vm/100", 1, {ev("vm.updated", {{"memory", 4096}})}, test_meta(),
                           [&](const std::vector<Event>& appended) {
                             seen = appended;
                             // Inside the transaction: the row is visible on this connection.
-                            CHECK(f.db->sql().execAndGet("SELECT count(*) FROM events").getInt() == 2);
+                            CHECK(f.rows() == 2);
                           });
   REQUIRE(seen.size() == 1);
   CHECK(seen[0].seq == r.first_seq);
@@ -171,22 +160,22 @@ TEST_CASE("the hook sees the appended events inside the transaction and if it th
   CHECK(seen[0].meta == test_meta().to_json());
   CHECK(seen[0].hash == f.store.read_stream("vm/100").back().hash);
 
-  f.db->sql().exec("CREATE TABLE side (x INTEGER)");
+  f.exec("CREATE TABLE side (x INTEGER)");
   CHECK_THROWS_WITH(f.store.append("vm/100", 2, {ev("vm.updated")}, test_meta(),
                                    [&](const std::vector<Event>&) {
-                                     f.db->sql().exec("INSERT INTO side VALUES (1)");
+                                     f.exec("INSERT INTO side VALUES (1)");
                                      throw std::runtime_error("projection failed");
                                    }),
                     "projection failed");
   CHECK(f.rows() == 2);
-  CHECK(f.db->sql().execAndGet("SELECT count(*) FROM side").getInt() == 0);
+  CHECK(f.count("SELECT count(*) FROM side") == 0);
   CHECK(f.store.stream_version("vm/100") == 2);
   // The store is usable afterwards and seq stays gapless.
   CHECK(f.store.append("vm/100", 2, {ev("vm.updated")}, test_meta()).first_seq == 3);
 }
 
-TEST_CASE("append_batch is all or nothing") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("append_batch is all or nothing", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.store.append("vm/2", kNoStream, {ev("vm.created")}, test_meta());
   std::vector<EventStore::StreamAppend> batch = {
       {"vm/1", kNoStream, {ev("vm.created"), ev("vm.updated")}, test_meta()},
@@ -214,8 +203,8 @@ TEST_CASE("append_batch is all or nothing") {
   CHECK(f.store.append_batch({}).empty());
 }
 
-TEST_CASE("append_batch de-duplicates each element as append does") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("append_batch de-duplicates each element as append does", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   auto first = f.store.append("vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta());
   auto results = f.store.append_batch({
       {"vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta()},
@@ -228,8 +217,8 @@ TEST_CASE("append_batch de-duplicates each element as append does") {
   CHECK(results[1].first_seq == 2);
 }
 
-TEST_CASE("bad append arguments are refused with a message naming the problem") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("bad append arguments are refused with a message naming the problem", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   CHECK_THROWS_WITH(f.store.append("vm/1", kNoStream, {}, test_meta()), "append to stream 'vm/1': no events");
   CHECK_THROWS_WITH(f.store.append("", kNoStream, {ev("a")}, test_meta()), "append: the stream name is empty");
   CHECK_THROWS_WITH(f.store.append("vm/1", kNoStream, {ev("")}, test_meta()),
@@ -242,8 +231,8 @@ TEST_CASE("bad append arguments are refused with a message naming the problem") 
   CHECK(f.rows() == 0);
 }
 
-TEST_CASE("recorded_at never decreases along seq, even when the clock goes back") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("recorded_at never decreases along seq, even when the clock goes back", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   f.now = 5000;
   f.store.append("vm/1", kNoStream, {ev("a")}, test_meta());
   f.now = 3000;
@@ -257,21 +246,26 @@ TEST_CASE("recorded_at never decreases along seq, even when the clock goes back"
   CHECK(events[2].recorded_at == 7000);
 }
 
-TEST_CASE("the real clock stamps UTC milliseconds") {
-  TempDir dir;
-  auto db = Database::open(dir.file("qmd.db"));
-  SqliteEventStore store(*db);
-  const int64_t before = SqliteEventStore::system_clock_ms();
+TEMPLATE_TEST_CASE("the real clock stamps UTC milliseconds", "[store][append]", SqliteLog, PgLog) {
+  std::string why;
+  if (!TestType::available(&why)) {
+    WARN("SKIPPED: " << why);
+    return;
+  }
+  TestType backend;
+  auto log = EventLog::open(backend.db());
+  EventStore& store = log->store();
+  const int64_t before = system_clock_ms();
   store.append("vm/1", kNoStream, {ev("a")}, test_meta());
-  const int64_t after = SqliteEventStore::system_clock_ms();
+  const int64_t after = system_clock_ms();
   auto e = store.read_stream("vm/1").at(0);
   CHECK(e.recorded_at >= before);
   CHECK(e.recorded_at <= after);
   CHECK(before > 1600000000000);  // milliseconds, not seconds
 }
 
-TEST_CASE("the hook is not called when every element of a batch was a duplicate") {
-  AppendFixture f;
+TEMPLATE_TEST_CASE("the hook is not called when every element of a batch was a duplicate", "[store][append]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(AppendFixture);
   std::vector<EventStore::StreamAppend> batch = {
       {"vm/1", kNoStream, {ev("a", {}, "aaaaaaaa-0000-4000-8000-000000000000")}, test_meta()}};
   int calls = 0;

@@ -1,10 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "events/hash_chain.h"
-#include "events/sqlite_store.h"
-#include "tests/events/event_test_support.h"
+#include "tests/events/backends.h"
 
 using namespace qmd::events;
 using namespace qmd::events::testing;
@@ -21,19 +18,9 @@ std::string hex(const std::string& bytes) {
   return out;
 }
 
-std::string sql_error(SQLite::Database& db, const std::string& sql) {
-  try {
-    db.exec(sql);
-  } catch (const SQLite::Exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-struct ChainFixture {
-  TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
-  SqliteEventStore store{*db};
+template <typename B>
+struct ChainFixture : LogFixture<B> {
+  using LogFixture<B>::store;
 
   void fill() {
     store.append("vm/100", kNoStream, {ev("vm.created", {{"memory", 2048}}), ev("vm.updated")}, test_meta());
@@ -65,8 +52,8 @@ TEST_CASE("canonical bytes and chain hashes follow the documented definition") {
   CHECK(reused.next(h1, g) == "5d18ecc26d3eeae06ef0f985c31a1a9f68a808e95641b07575840cc2fbd1ecb8");
 }
 
-TEST_CASE("the stored chain starts from 64 zeros and links every event to the previous one") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("the stored chain starts from 64 zeros and links every event to the previous one", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   f.fill();
   std::vector<Event> all;
   f.store.read_all(1, [&](const Event& e) {
@@ -86,32 +73,28 @@ TEST_CASE("the stored chain starts from 64 zeros and links every event to the pr
   CHECK(why == "chain intact over 5 events");
 }
 
-TEST_CASE("an empty log verifies") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("an empty log verifies", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   std::string why;
   CHECK(f.store.verify_chain(&why) == std::nullopt);
   CHECK(why == "chain intact over 0 events");
   CHECK(f.store.verify_chain(nullptr) == std::nullopt);
 }
 
-TEST_CASE("UPDATE and DELETE on events are rejected by the triggers") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("UPDATE and DELETE on events are rejected by the triggers", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   f.fill();
-  CHECK(sql_error(f.db->sql(), "UPDATE events SET payload = '{}' WHERE seq = 3") == "events are append-only");
-  CHECK(sql_error(f.db->sql(), "DELETE FROM events WHERE seq = 5") == "events are append-only");
+  CHECK(f.backend.refused("UPDATE events SET payload = '{}' WHERE seq = 3") == "events are append-only");
+  CHECK(f.backend.refused("DELETE FROM events WHERE seq = 5") == "events are append-only");
   CHECK(f.store.head_seq() == 5);
   CHECK(f.store.verify_chain(nullptr) == std::nullopt);
 }
 
-TEST_CASE("a payload changed behind the store's back is reported at its seq") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("a payload changed behind the store's back is reported at its seq", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   f.fill();
-  {
-    // A second, raw connection: what an attacker with file access could do.
-    SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
-    raw.exec("DROP TRIGGER events_no_update");
-    raw.exec(R"(UPDATE events SET payload = '{"memory":65536}' WHERE seq = 3)");
-  }
+  // Behind the store's back: what an attacker with the database owner's rights could do.
+  f.backend.tamper(R"(UPDATE events SET payload = '{"memory":65536}' WHERE seq = 3)");
   std::string why;
   REQUIRE(f.store.verify_chain(&why) == std::optional<int64_t>(3));
   CHECK_THAT(why, Catch::StartsWith("seq 3: stored hash "));
@@ -120,23 +103,19 @@ TEST_CASE("a payload changed behind the store's back is reported at its seq") {
   CHECK(f.store.read_stream("vm/101").at(0).payload == nlohmann::json{{"memory", 65536}});
 }
 
-TEST_CASE("a deleted event is reported as a gap at the next seq") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("a deleted event is reported as a gap at the next seq", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   f.fill();
-  SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
-  raw.exec("DROP TRIGGER events_no_delete");
-  raw.exec("DELETE FROM events WHERE seq = 2");
+  f.backend.tamper("DELETE FROM events WHERE seq = 2");
   std::string why;
   CHECK(f.store.verify_chain(&why) == std::optional<int64_t>(3));
   CHECK(why == "seq 3: expected seq 2 (gap in the log)");
 }
 
-TEST_CASE("a version moved within a stream is reported") {
-  ChainFixture f;
+TEMPLATE_TEST_CASE("a version moved within a stream is reported", "[store][chain]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ChainFixture);
   f.fill();
-  SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
-  raw.exec("DROP TRIGGER events_no_update");
-  raw.exec("UPDATE events SET version = 7 WHERE seq = 4");
+  f.backend.tamper("UPDATE events SET version = 7 WHERE seq = 4");
   std::string why;
   CHECK(f.store.verify_chain(&why) == std::optional<int64_t>(4));
   CHECK(why == "seq 4: stream 'vm/100' version 7 follows version 2");

@@ -1,9 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include "events/sqlite_store.h"
-#include "tests/events/event_test_support.h"
+#include "tests/events/backends.h"
 
 using namespace qmd::events;
 using namespace qmd::events::testing;
@@ -12,13 +9,12 @@ namespace {
 
 // vm/100: created (t=1000, seq 1), memory 4096 (t=2000, seq 3), memory 8192 (t=3000, seq 4)
 // vm/101: created (t=1000, seq 2)
-struct ReadFixture {
-  TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir.file("qmd.db"));
-  int64_t now = 1000;
-  SqliteEventStore store{*db, [this] { return now; }};
+template <typename B>
+struct ReadFixture : LogFixture<B> {
+  using LogFixture<B>::store;
+  using LogFixture<B>::now;
 
-  ReadFixture() {
+  ReadFixture() : LogFixture<B>(1000) {
     store.append("vm/100", kNoStream, {ev("vm.created", {{"memory", 2048}})}, test_meta());
     store.append("vm/101", kNoStream, {ev("vm.created", {{"memory", 512}})}, test_meta());
     now = 2000;
@@ -45,8 +41,8 @@ std::vector<int64_t> seqs_of(const std::vector<Event>& events) {
 
 }  // namespace
 
-TEST_CASE("read_stream as of a seq and as of a time") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("read_stream as of a seq and as of a time", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   CHECK(seqs_of(f.store.read_stream("vm/100")) == std::vector<int64_t>{1, 3, 4});
   CHECK(seqs_of(f.store.read_stream("vm/100", Upto{3, std::nullopt})) == std::vector<int64_t>{1, 3});
   CHECK(seqs_of(f.store.read_stream("vm/100", Upto{2, std::nullopt})) == std::vector<int64_t>{1});
@@ -57,8 +53,8 @@ TEST_CASE("read_stream as of a seq and as of a time") {
   CHECK(f.store.read_stream("vm/nope").empty());
 }
 
-TEST_CASE("read_all streams events in seq order from a seq, as of a point, and stops when asked") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("read_all streams events in seq order from a seq, as of a point, and stops when asked", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   CHECK(f.seqs(1) == std::vector<int64_t>{1, 2, 3, 4});
   CHECK(f.seqs(3) == std::vector<int64_t>{3, 4});
   CHECK(f.seqs(5).empty());
@@ -73,8 +69,8 @@ TEST_CASE("read_all streams events in seq order from a seq, as of a point, and s
   CHECK(seen == std::vector<int64_t>{1, 2});
 }
 
-TEST_CASE("read_all decodes every field, meta included when it changes between events") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("read_all decodes every field, meta included when it changes between events", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   std::vector<Event> all;
   f.store.read_all(1, [&](const Event& e) {
     all.push_back(e);
@@ -91,8 +87,8 @@ TEST_CASE("read_all decodes every field, meta included when it changes between e
   CHECK(all[1].payload == nlohmann::json{{"memory", 512}});
 }
 
-TEST_CASE("the read_all callback may read from the store") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("the read_all callback may read from the store", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   int64_t versions = 0;
   f.store.read_all(1, [&](const Event& e) {
     versions += f.store.stream_version(e.stream) + static_cast<int64_t>(f.store.read_stream(e.stream).size());
@@ -101,15 +97,15 @@ TEST_CASE("the read_all callback may read from the store") {
   CHECK(versions == 3 * 6 + 1 * 2);
 }
 
-TEST_CASE("a callback exception leaves the store usable") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("a callback exception leaves the store usable", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   CHECK_THROWS_WITH(f.store.read_all(1, [](const Event&) -> bool { throw std::runtime_error("stop"); }), "stop");
   f.store.append("vm/102", kNoStream, {ev("vm.created")}, test_meta());
   CHECK(f.store.head_seq() == 5);
 }
 
-TEST_CASE("streams by prefix, sorted") {
-  ReadFixture f;
+TEMPLATE_TEST_CASE("streams by prefix, sorted", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
   f.store.append("node/pve1", kNoStream, {ev("node.joined")}, test_meta());
   f.store.append("vm/20", kNoStream, {ev("vm.created")}, test_meta());
   f.store.append("vm", kNoStream, {ev("odd")}, test_meta());
@@ -120,11 +116,9 @@ TEST_CASE("streams by prefix, sorted") {
   CHECK(f.store.streams("ct/").empty());
 }
 
-TEST_CASE("stored JSON that does not parse is a StoreError naming the seq") {
-  ReadFixture f;
-  SQLite::Database raw(f.dir.file("qmd.db"), SQLite::OPEN_READWRITE);
-  raw.exec("DROP TRIGGER events_no_update");
-  raw.exec("UPDATE events SET payload = '{broken' WHERE seq = 3");
+TEMPLATE_TEST_CASE("stored JSON that does not parse is a StoreError naming the seq", "[store][read]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(ReadFixture);
+  f.backend.tamper("UPDATE events SET payload = '{broken' WHERE seq = 3");
   CHECK_THROWS_WITH(f.store.read_stream("vm/100"),
                     Catch::StartsWith("event seq 3: stored payload is not valid JSON: "));
 }

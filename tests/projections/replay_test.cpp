@@ -1,22 +1,26 @@
 #include <catch2/catch.hpp>
 
 #include "config/delta.h"
-#include "events/database.h"
-#include "events/sqlite_store.h"
 #include "projections/projector.h"
 #include "projections/replay.h"
 #include "projections/vm_events.h"
+#include "tests/events/backends.h"
 #include "tests/support/child.h"
 
 using namespace qmd;
+using qmd::events::testing::PgLog;
+using qmd::events::testing::SqliteLog;
 
 namespace {
 
+// The log and its read tables on backend B (tests/events/backends.h).
+template <typename B>
 struct Fixture {
-  testing::TempDir dir;
-  std::unique_ptr<events::Database> db = events::Database::open(dir / "qmd.db");
-  events::SqliteEventStore store{*db};
-  projections::ReadModel model{db->sql()};
+  using Backend = B;
+  B backend;
+  std::unique_ptr<events::EventLog> log = events::EventLog::open(backend.db());
+  events::EventStore& store = log->store();
+  projections::ReadModel model{log->session()};
   projections::Projector projector{model};
   events::Meta meta;
 
@@ -40,8 +44,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the inline projector keeps rows and checkpoints, verify agrees", "[projections][replay]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("the inline projector keeps rows and checkpoints, verify agrees", "[projections][replay]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(Fixture);
   f.changes(100, 300);
   f.changes(101, 3);
   auto s = f.model.load(100);
@@ -51,8 +55,8 @@ TEST_CASE("the inline projector keeps rows and checkpoints, verify agrees", "[pr
   CHECK_FALSE(projections::verify_read_model(f.store, f.model));
 }
 
-TEST_CASE("state_at folds from the newest checkpoint before the point", "[projections][asof]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("state_at folds from the newest checkpoint before the point", "[projections][asof]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(Fixture);
   f.changes(100, 200);
   for (int64_t v : {1, 127, 128, 129, 200}) {
     events::Upto u;
@@ -66,14 +70,14 @@ TEST_CASE("state_at folds from the newest checkpoint before the point", "[projec
   CHECK_FALSE(projections::state_at(f.store, f.model, 100, before).exists);
 }
 
-TEST_CASE("rebuild restores rows that were lost or damaged, verify finds the damage first",
-          "[projections][rebuild]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("rebuild restores rows that were lost or damaged, verify finds the damage first",
+          "[projections][rebuild]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(Fixture);
   f.changes(100, 10);
   f.changes(101, 5);
   const auto want = f.model.load(100);
-  f.db->sql().exec("DELETE FROM vm WHERE vmid = 101");
-  f.db->sql().exec("UPDATE vm SET state = replace(state, '\"1009\"', '\"9999\"') WHERE vmid = 100");
+  f.log->session().run("DELETE FROM vm WHERE vmid = 101");
+  f.log->session().run("UPDATE vm SET state = replace(state, '\"1009\"', '\"9999\"') WHERE vmid = 100");
   auto m = projections::verify_read_model(f.store, f.model);
   REQUIRE(m);
   CHECK(m->what == "read table row of VM 100 differs from the replayed log (stored version 10, log version 10)");
@@ -84,8 +88,8 @@ TEST_CASE("rebuild restores rows that were lost or damaged, verify finds the dam
   CHECK_FALSE(projections::verify_read_model(f.store, f.model));
 }
 
-TEST_CASE("a projection failure rolls the append back", "[projections][projector]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("a projection failure rolls the append back", "[projections][projector]", SqliteLog, PgLog) {
+  QMD_LOG_FIXTURE(Fixture);
   f.changes(100, 1);
   // A delta that cannot be folded: the event must not reach the log.
   CHECK_THROWS_AS(f.store.append("vm/100", 1, {{"vm.config.updated", 1, {{"delta", "nonsense"}}, {}}}, f.meta,

@@ -1,4 +1,5 @@
--- The event log: append-only, one row per fact. Written only by events/sqlite_store.cpp.
+-- The event log: append-only, one row per fact. Written only by events/sqlite_store.cpp
+-- (PostgreSQL: migrations/postgresql/0001_events.sql, the same rows).
 -- seq is assigned by the store as head + 1 inside a BEGIN IMMEDIATE transaction,
 -- so it is gapless (rows are never deleted, see the triggers below).
 CREATE TABLE events (
