@@ -189,13 +189,18 @@ std::string allocated_drive_value(const std::string& key, const std::string& val
   return checked(key, print_for(key, m));
 }
 
+std::string allocate_cloudinit_volume(storage::Storage& storage, const std::string& storage_id, int vmid,
+                                      const std::string& format) {
+  const std::string name = "vm-" + std::to_string(vmid) + "-cloudinit." + format;
+  return storage.allocate_named(storage_id, vmid, name, kCloudinitVolumeBytes);
+}
+
 AllocatedDrive allocate_drive(storage::Storage& storage, int vmid, const DiskAllocation& a) {
   if (!a.cloudinit) {
     const std::string volid = storage.allocate(a.storage, vmid, a.format, a.size_bytes);
     return {volid, allocated_drive_value(a.key, a.value, volid, a.size_bytes)};
   }
-  const std::string name = "vm-" + std::to_string(vmid) + "-cloudinit." + a.format;
-  const std::string volid = storage.allocate_named(a.storage, vmid, name, a.size_bytes);
+  const std::string volid = allocate_cloudinit_volume(storage, a.storage, vmid, a.format);
   config::PropMap m = parse_for(a.key, replace_file(a.value, volid));
   m["media"] = "cdrom";
   m.erase("format");

@@ -64,4 +64,10 @@ AllocatedDrive allocate_drive(storage::Storage& storage, int vmid, const DiskAll
 // The size Proxmox allocates a cloud-init volume with.
 inline constexpr uint64_t kCloudinitVolumeBytes = 4 * 1024 * 1024;
 
+// Creates vmid's empty cloud-init volume `<storage>:<vmid>/vm-<vmid>-cloudinit.<fmt>`
+// (4 MiB) and returns its volid; the seed is written into it at start. Throws
+// StorageError as Storage::allocate_named ("disk image '<path>' already exists").
+std::string allocate_cloudinit_volume(storage::Storage& storage, const std::string& storage_id, int vmid,
+                                      const std::string& format);
+
 }  // namespace qmd::service

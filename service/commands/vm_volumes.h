@@ -13,8 +13,9 @@ namespace qmd::service {
 // paths), `unusedN` and `vmstate`, in the main, pending and snapshot sections.
 std::set<std::string> referenced_volumes(const config::ConfigFile& conf);
 
-// The subset owned by `vmid` (images under its own directory; a base image of
-// another VM that a linked clone uses is not owned).
+// The volumes owned by `vmid`: the referenced ones under its own directory (a
+// base image of another VM that a linked clone uses is not owned) and its
+// cloud-init volumes.
 std::set<std::string> owned_volumes(const config::ConfigFile& conf, int64_t vmid);
 
 // The volume id of one drive/unused value, or "" when it refers to no volume.

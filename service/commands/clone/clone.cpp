@@ -19,10 +19,12 @@
 #include <spdlog/spdlog.h>
 
 #include "config/delta.h"
+#include "config/formats/drive.h"
 #include "events/ids.h"
 #include "projections/vm_events.h"
 #include "service/commands/clone/clone_plan.h"
 #include "service/commands/common.h"
+#include "service/commands/option_values.h"
 #include "service/storage/qcow2_header.h"
 #include "service/storage/volume_id.h"
 #include "service/vm_flock.h"
@@ -59,8 +61,16 @@ std::pair<std::string, std::string> clone_disk(App& app, const Request& req, con
     return {vol, cloned_drive_value(d.drive, vol, std::nullopt)};
   }
   out += fmt::format("create full clone of drive {} ({})\n", d.key, d.volid);
+  const auto source_id = storage::parse_volume_id(d.volid);
+  const std::string target = p.storage.value_or(source_id.storage);
+  if (config::drive_is_cloudinit(d.drive)) {
+    // As Proxmox's clone_disk: the clone gets an empty cloud-init volume of
+    // its own, never a copy of the source's seed (which names the source's
+    // instance-id and MACs); its start writes the clone's own seed into it.
+    const std::string vol = allocate_cloudinit_volume(st, target, newid, p.format.value_or(source_id.format));
+    return {vol, cloned_drive_value(d.drive, vol, kCloudinitVolumeBytes)};
+  }
   const uint64_t size = virtual_size(st, d.volid);
-  const std::string target = p.storage.value_or(storage::parse_volume_id(d.volid).storage);
   req.flush_live(out);  // the user sees which drive is being copied while it is
   // Progress is for a person watching: only on the user's terminal, as Proxmox's task log shows it.
   storage::ProgressCallback progress;
