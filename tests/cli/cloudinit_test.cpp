@@ -186,3 +186,141 @@ TEST_CASE("a cloud-init drive only on ide, sata or scsi", "[cli][cloudinit]") {
   CHECK(r.err.find("virtio0: cloud-init drives are only supported on ide, sata and scsi") != std::string::npos);
   CHECK_FALSE(fs::exists(qm.conf_path(9001)));
 }
+
+namespace {
+
+// The SHA-1 (hex) of `bytes`, by the real sha1sum: Proxmox's instance-id is sha1_hex(user . network).
+std::string sha1_hex(const Qm& qm, const std::string& bytes) {
+  const std::string path = qm.dir() + "/sha1.in";
+  write_file(path, bytes);
+  auto r = run({"/usr/bin/sha1sum", path});
+  fs::remove(path);
+  return r.out.substr(0, 40);
+}
+
+}  // namespace
+
+TEST_CASE("qm cloudinit dump: static v4/v6 with gateways, two NICs, root, no upgrade, as Proxmox's generator",
+          "[cli][cloudinit]") {
+  Qm qm;
+  auto c = qm({"create", "9100", "--name", "db.example.org", "--net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0",
+               "--net1", "virtio=BC:24:11:00:00:02,bridge=vmbr0", "--ide2", "local:cloudinit", "--ipconfig0",
+               "ip=192.0.2.10/24,gw=192.0.2.1,ip6=2001:db8::10/64,gw6=2001:db8::1", "--ipconfig1", "ip6=dhcp",
+               "--ciuser", "root", "--ciupgrade", "0", "--nameserver", "10.0.0.1 10.0.0.2", "--searchdomain",
+               "a.example b.example"});
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  const std::string user =
+      "#cloud-config\nhostname: db\nmanage_etc_hosts: true\nfqdn: db.example.org\nuser: root\n"
+      "disable_root: False\nchpasswd:\n  expire: False\n";
+  const std::string network =
+      "version: 1\nconfig:\n"
+      "    - type: physical\n      name: eth0\n      mac_address: 'bc:24:11:00:00:01'\n      subnets:\n"
+      "      - type: static\n        address: '192.0.2.10'\n        netmask: '255.255.255.0'\n"
+      "        gateway: '192.0.2.1'\n"
+      "      - type: static6\n        address: '2001:db8::10/64'\n        gateway: '2001:db8::1'\n"
+      "    - type: physical\n      name: eth1\n      mac_address: 'bc:24:11:00:00:02'\n      subnets:\n"
+      "      - type: dhcp6\n"
+      "    - type: nameserver\n      address:\n      - '10.0.0.1'\n      - '10.0.0.2'\n"
+      "      search:\n      - 'a.example'\n      - 'b.example'\n";
+  CHECK(qm({"cloudinit", "dump", "9100", "user"}).out == user + "\n");
+  CHECK(qm({"cloudinit", "dump", "9100", "network"}).out == network + "\n");
+  const std::string meta = qm({"cloudinit", "dump", "9100", "meta"}).out;
+  CHECK(meta == "instance-id: " + sha1_hex(qm, user + network) + "\n\n");
+
+  SECTION("configdrive2: the same as ENI, the uuid over user and ENI") {
+    REQUIRE(qm({"set", "9100", "--citype", "configdrive2"}).exit_code == 0);
+    const std::string eni =
+        "auto lo\niface lo inet loopback\n\n"
+        "        dns_nameservers 10.0.0.1 10.0.0.2\n        dns_search a.example b.example\n"
+        "auto eth0\niface eth0 inet static\n        address 192.0.2.10\n        netmask 255.255.255.0\n"
+        "        gateway 192.0.2.1\n"
+        "iface eth0 inet6 static\n        address 2001:db8::10\n        netmask 64\n        gateway 2001:db8::1\n"
+        "auto eth1\niface eth1 inet6 dhcp\n";
+    CHECK(qm({"cloudinit", "dump", "9100", "network"}).out == eni + "\n");
+    CHECK(qm({"cloudinit", "dump", "9100", "meta"}).out ==
+          "{\n     \"uuid\": \"" + sha1_hex(qm, user + eni) +
+              "\",\n     \"network_config\": { \"content_path\": \"/content/0000\" }\n}\n\n");
+  }
+  SECTION("the instance-id follows every input: a gateway changed changes it") {
+    REQUIRE(qm({"set", "9100", "--ipconfig1", "ip6=auto"}).exit_code == 0);
+    const std::string net2 = std::regex_replace(network, std::regex("dhcp6"), "ipv6_slaac");
+    CHECK(qm({"cloudinit", "dump", "9100", "network"}).out == net2 + "\n");
+    const std::string meta2 = qm({"cloudinit", "dump", "9100", "meta"}).out;
+    CHECK(meta2 == "instance-id: " + sha1_hex(qm, user + net2) + "\n\n");
+    CHECK(meta2 != meta);
+  }
+}
+
+TEST_CASE("qm cloudinit dump: no name, a given crypt hash, several keys, dhcp and SLAAC", "[cli][cloudinit]") {
+  Qm qm;
+  const std::string keys = qm.dir() + "/../" + fs::path(qm.dir()).filename().string() + "-keys.pub";
+  std::ofstream(keys) << "ssh-ed25519 AAAA1 one@a\n\n  \nssh-rsa AAAA2 two@b\n";
+  const std::string hash = "$6$saltsalt$" + std::string(86, 'Q');
+  auto c = qm({"create", "9101", "--net0", "virtio=BC:24:11:00:00:03,bridge=vmbr0", "--ide2", "local:cloudinit",
+               "--cipassword", hash, "--sshkeys", keys, "--ipconfig0", "ip=dhcp,ip6=auto", "--nameserver",
+               "192.0.2.53", "--searchdomain", "example.com"});
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  fs::remove(keys);
+  CHECK(qm.conf(9101).find("\ncipassword: " + hash + "\n") != std::string::npos);
+  const std::string user =
+      "#cloud-config\nhostname: VM9101\nmanage_etc_hosts: true\nfqdn: VM9101.example.com\npassword: " + hash +
+      "\nssh_authorized_keys:\n  - ssh-ed25519 AAAA1 one@a\n  - ssh-rsa AAAA2 two@b\n"
+      "chpasswd:\n  expire: False\nusers:\n  - default\npackage_upgrade: true\n";
+  const std::string network =
+      "version: 1\nconfig:\n"
+      "    - type: physical\n      name: eth0\n      mac_address: 'bc:24:11:00:00:03'\n      subnets:\n"
+      "      - type: dhcp4\n      - type: ipv6_slaac\n"
+      "    - type: nameserver\n      address:\n      - '192.0.2.53'\n      search:\n      - 'example.com'\n";
+  CHECK(qm({"cloudinit", "dump", "9101", "user"}).out == user + "\n");
+  CHECK(qm({"cloudinit", "dump", "9101", "network"}).out == network + "\n");
+  CHECK(qm({"cloudinit", "dump", "9101", "meta"}).out == "instance-id: " + sha1_hex(qm, user + network) + "\n\n");
+}
+
+TEST_CASE("cicustom: snippets replace the generated documents in the seed, bad volumes are named",
+          "[cli][cloudinit]") {
+  Qm qm;
+  const std::string key = write_key(qm);
+  create_ci_vm(qm, key);
+  fs::create_directories(qm.dir() + "/snippets");
+  const std::string user = "#cloud-config\nruncmd:\n  - echo hello\n";
+  const std::string vendor = "#cloud-config\npackages:\n  - qemu-guest-agent\n";
+  write_file(qm.dir() + "/snippets/user.yaml", user);
+  write_file(qm.dir() + "/snippets/vendor.yaml", vendor);
+  REQUIRE(qm({"set", "9000", "--cicustom", "user=local:snippets/user.yaml,vendor=local:snippets/vendor.yaml"})
+              .exit_code == 0);
+  auto up = qm({"cloudinit", "update", "9000"});
+  INFO(up.err);
+  REQUIRE(up.exit_code == 0);
+  const std::string image = qm.dir() + "/images/9000/vm-9000-cloudinit.qcow2";
+  const std::string raw = qm.dir() + "/seed.raw";
+  REQUIRE(run({"/usr/bin/qemu-img", "convert", "-O", "raw", image, raw}).exit_code == 0);
+  auto iso = [&](const std::string& p) { return run({"/usr/bin/isoinfo", "-J", "-x", p, "-i", raw}).out; };
+  CHECK(iso("/user-data") == user);
+  CHECK(iso("/vendor-data") == vendor);
+  // network and meta still generated; the instance-id over the snippet's user data.
+  const std::string network = qm({"cloudinit", "dump", "9000", "network"}).out;
+  CHECK(iso("/network-config") + "\n" == network);
+  CHECK(iso("/meta-data") == "instance-id: " + sha1_hex(qm, user + network.substr(0, network.size() - 1)) + "\n");
+  fs::remove(raw);
+
+  SECTION("a volume outside snippets/") {
+    REQUIRE(qm({"set", "9000", "--cicustom", "user=local:iso/user.yaml"}).exit_code == 0);
+    auto r = qm({"cloudinit", "update", "9000"});
+    CHECK(r.exit_code == 255);
+    CHECK(r.err == "local:iso/user.yaml is not in the snippets directory\n");
+  }
+  SECTION("a snippet that does not exist") {
+    REQUIRE(qm({"set", "9000", "--cicustom", "meta=local:snippets/nope.yaml"}).exit_code == 0);
+    auto r = qm({"cloudinit", "update", "9000"});
+    CHECK(r.exit_code == 255);
+    CHECK(r.err == "can't open '" + qm.dir() + "/snippets/nope.yaml' - No such file or directory\n");
+  }
+  SECTION("a storage that does not exist") {
+    REQUIRE(qm({"set", "9000", "--cicustom", "user=nostore:snippets/user.yaml"}).exit_code == 0);
+    auto r = qm({"cloudinit", "update", "9000"});
+    CHECK(r.exit_code == 255);
+    CHECK(r.err == "storage 'nostore' does not exist\n");
+  }
+}

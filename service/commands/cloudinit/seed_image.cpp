@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -89,9 +90,12 @@ config::cloudinit::Snippets read_snippets(App& app, const config::Section& conf)
     }
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
-    if (!ec && size > kMaxSnippet) throw CommandError(volid + ": snippet too big (> 1 MiB)");
+    // Proxmox's file_get_contents message.
+    if (ec) throw CommandError("can't open '" + path + "' - " + ec.message());
+    if (size > kMaxSnippet) throw CommandError(volid + ": snippet too big (> 1 MiB)");
+    errno = 0;
     auto text = read_file(path);
-    if (ec || !text) throw CommandError("unable to read snippet '" + volid + "' - " + (ec ? ec.message() : "cannot open"));
+    if (!text) throw CommandError("can't open '" + path + "' - " + std::generic_category().message(errno));
     if (kind == "user") out.user = std::move(text);
     else if (kind == "network") out.network = std::move(text);
     else if (kind == "meta") out.meta = std::move(text);

@@ -19,7 +19,7 @@ config::cloudinit::HostDns host_dns();
 
 // The contents of the cicustom snippet volumes of `conf`. Throws CommandError
 // "<volid> is not in the snippets directory", "storage '<id>' does not exist",
-// "unable to read snippet '<volid>' - <reason>", "<volid>: snippet too big (> 1 MiB)".
+// "can't open '<path>' - <reason>", "<volid>: snippet too big (> 1 MiB)".
 config::cloudinit::Snippets read_snippets(App& app, const config::Section& conf);
 
 // The volids of the cloud-init drives of vmid in `conf` (vm-<vmid>-cloudinit).
