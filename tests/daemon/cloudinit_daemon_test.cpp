@@ -5,10 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "tests/daemon/qmd_fixture.h"
+#include "tests/support/test_guest.h"
 
 using namespace qmd::testing;
 namespace fs = std::filesystem;
@@ -98,4 +100,45 @@ TEST_CASE("cloud-init under qmd: no cleartext password anywhere, a linked clone'
   CHECK(std::count_if(hashed.begin(), hashed.end(), [](const std::string& f) { return f.ends_with("/301.conf"); }) ==
         2);
   CHECK(file_exists(node.dir() + "/qmd.db"));
+}
+
+TEST_CASE("guest: the cloud-image recipe — a linked clone of a template boots and reads its own seed",
+          "[daemon][cloudinit][guest]") {
+  const std::string g = guest_dir();
+  if (!file_exists(g + "/vmlinux") || !file_exists(g + "/initramfs.cpio.gz") ||
+      std::atoi(read_file(g + "/REVISION").c_str()) < 2) {
+    WARN("SKIP: test guest (revision 2 or later) not found in " << g << " (run tests/guest/build-guest.sh)");
+    return;
+  }
+  QmdNode node;
+  node.start_qmd("--balloon-interval 0");
+  const std::string key = node.dir() + "/id.pub";
+  std::ofstream(key) << "ssh-ed25519 AAAAC3Nza alice@laptop\n";
+  const std::string serial = node.dir() + "/console.serial";
+  auto ok = [&](const std::vector<std::string>& args) {
+    auto r = node.qm(args);
+    INFO("qm " << args.at(0) << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  ok({"create", "400", "--name", "tmpl", "--memory", "128", "--net0", "virtio,bridge=vmbr0", "--args",
+      "-kernel " + g + "/vmlinux -initrd " + g + "/initramfs.cpio.gz -append 'console=ttyS0 quiet' -serial file:" +
+          serial});
+  ok({"set", "400", "--ide2", "local:cloudinit"});
+  ok({"set", "400", "--ciuser", "alice", "--cipassword", kClear, "--sshkeys", key, "--ipconfig0", "ip=dhcp"});
+  ok({"template", "400"});
+  ok({"clone", "400", "401", "--name", "web1"});
+  const std::string meta = ok({"cloudinit", "dump", "401", "meta"}).out;  // "instance-id: <id>\n\n"
+  const std::string id = meta.substr(13, 40);
+  CHECK(ok({"cloudinit", "dump", "400", "meta"}).out.find(id) == std::string::npos);
+
+  ok({"start", "401"});
+  node.vm_pid(401);
+  const std::string want = "QMD-GUEST-CLOUDINIT user=alice instance-id=" + id;
+  const bool seen = eventually([&] { return read_file(serial).find(want) != std::string::npos; }, 120000);
+  INFO(want << read_file(serial));
+  CHECK(seen);
+  CHECK(read_file(serial).find("QMD-GUEST-MODULE-FAILED") == std::string::npos);
+  CHECK(node.qm({"stop", "401"}).exit_code == 0);
+  CHECK(read_file(node.dir() + "/qmd.log").find(kClear) == std::string::npos);
 }

@@ -5,6 +5,8 @@
 #   OUT_DIR/initramfs.cpio.gz  busybox-static + virtio/balloon/button/evdev modules + /init
 #   OUT_DIR/VERSION            the kernel version (uname -r of the guest)
 #   OUT_DIR/README             one line saying what this is
+#   OUT_DIR/REVISION           GUEST_REVISION below: what the guest does (a cached guest of
+#                              another revision is rebuilt)
 #
 # Usage: build-guest.sh [OUT_DIR]   (default ${QMD_GUEST_DIR:-/var/cache/qmd/test-guest})
 # Cached: does nothing when OUT_DIR already holds a complete guest (QMD_GUEST_FORCE=1 rebuilds).
@@ -21,11 +23,16 @@ say() { echo "build-guest: $*" >&2; }
 die() { echo "build-guest: error: $*" >&2; exit 1; }
 
 # The modules the guest loads, in this order after their dependencies.
-WANTED_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon button evdev"
+WANTED_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon button evdev ata_piix sr_mod isofs"
+
+# Bump when the guest's modules or /init change, so cached guests are rebuilt.
+# 2: IDE CD-ROM + ISO 9660 (the cloud-init seed on ide2), QMD-GUEST-CLOUDINIT.
+GUEST_REVISION=2
 
 guest_complete() {
   local d=$1
   [ -s "$d/vmlinux" ] && [ -s "$d/initramfs.cpio.gz" ] && [ -s "$d/VERSION" ] && [ -s "$d/README" ] &&
+    [ "$(cat "$d/REVISION" 2>/dev/null)" = "$GUEST_REVISION" ] &&
     [ "$(head -c 4 "$d/vmlinux" | od -An -tx1 | tr -d ' \n')" = "7f454c46" ] &&
     gzip -t "$d/initramfs.cpio.gz" 2>/dev/null
 }
@@ -181,6 +188,7 @@ build() {
   (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner 0:0 --quiet) |
     gzip -9 -n >"$initrd"
   echo "$ver" >"$work/out/VERSION"
+  echo "$GUEST_REVISION" >"$work/out/REVISION"
   echo "qmd test guest: Debian $kpkg kernel $ver (vmlinux, PVH) + busybox-static initramfs; built $(date -u +%Y-%m-%dT%H:%M:%SZ) by tests/guest/build-guest.sh" >"$work/out/README"
 }
 

@@ -5,6 +5,9 @@
 #   QMD-GUEST-READY <kernel version>   once acpid listens for the power button
 #   QMD-GUEST-TICK <n>                 every second from n=0, while the guest runs
 #   QMD-GUEST-POWERDOWN                when the ACPI power button arrives (then poweroff -f)
+#   QMD-GUEST-CLOUDINIT user=<ciuser> instance-id=<id>
+#                                      when a CD-ROM holds a NoCloud seed (the `cidata` ISO qmd
+#                                      writes for a cloud-init drive), from its user-data/meta-data
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 
@@ -22,6 +25,28 @@ if ls /sys/bus/virtio/drivers/virtio_balloon/ 2>/dev/null | grep -q '^virtio'; t
 else
   echo "QMD-GUEST-BALLOON absent"
 fi
+
+# The cloud-init seed, looked for in the background (the CD-ROM appears once the ATA bus is
+# scanned) so that guests without one are not delayed.
+(
+  mkdir -p /mnt/seed
+  i=0
+  while [ $i -lt 600 ]; do
+    for dev in /dev/sr*; do
+      [ -b "$dev" ] || continue
+      if mount -t iso9660 -o ro "$dev" /mnt/seed 2>/dev/null; then
+        if [ -f /mnt/seed/meta-data ]; then
+          echo "QMD-GUEST-CLOUDINIT user=$(sed -n 's/^user: //p' /mnt/seed/user-data)" \
+            "instance-id=$(sed -n 's/^instance-id: //p' /mnt/seed/meta-data)"
+        fi
+        umount /mnt/seed
+        exit 0
+      fi
+    done
+    i=$((i + 1))
+    sleep 0.1
+  done
+) &
 
 # The power button (button.ko) is an input device (evdev.ko); busybox acpid maps KEY_POWER to
 # the event PWRF/00000080 and runs /etc/acpi/PWRF/00000080, which powers off at once.
