@@ -54,7 +54,7 @@ int export_tree(events::EventStore& store, const std::string& dir, const events:
   int n = 0;
   for (const auto& [vmid, s] : projections::replay_all(store, nullptr, nullptr, upto)) {
     if (!s.exists) continue;
-    write_file_atomic(out.path_of(s.node, vmid), render(s));
+    write_file_atomic(out.path_of(s.node, vmid), render(s), dir);
     ++n;
   }
   return n;
