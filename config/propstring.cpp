@@ -1,5 +1,7 @@
 #include "config/propstring.h"
 
+#include "config/number_text.h"
+
 #include <cstdlib>
 #include <set>
 
@@ -87,9 +89,11 @@ std::string check_prop(const Prop& prop, std::string& value, std::string_view pa
     }
     case ValueType::Integer:
       if (!is_integer_text(value)) return "type check ('integer') failed - got '" + value + "'";
+      if (!canonical_integer(value)) return "integer out of range - got '" + value + "'";
       break;
     case ValueType::Number:
       if (!is_number_text(value)) return "type check ('number') failed - got '" + value + "'";
+      if (!canonical_number(value)) return "number out of range - got '" + value + "'";
       break;
     case ValueType::String:
       break;
@@ -110,8 +114,8 @@ std::string check_prop(const Prop& prop, std::string& value, std::string_view pa
     return "value may only be " + std::to_string(prop.max_length) + " characters long";
   if (prop.min_length >= 0 && value.size() < static_cast<size_t>(prop.min_length))
     return "value must be at least " + std::to_string(prop.min_length) + " characters long";
-  if (is_number_text(value)) {
-    double d = std::strtod(value.c_str(), nullptr);
+  if (const auto number = canonical_number(value)) {
+    const double d = std::strtod(number->c_str(), nullptr);
     if (!prop.maximum.empty() && d > std::strtod(std::string(prop.maximum).c_str(), nullptr))
       return "value must have a maximum value of " + std::string(prop.maximum);
     if (!prop.minimum.empty() && d < std::strtod(std::string(prop.minimum).c_str(), nullptr))

@@ -2,6 +2,7 @@
 #include "config/config_error.h"
 #include "config/formats/drive.h"
 #include "config/formats/net.h"
+#include "config/number_text.h"
 #include "config/propstring.h"
 #include "config/schema.h"
 
@@ -13,13 +14,6 @@ bool all_digits(std::string_view v) {
   for (char c : v)
     if (c < '0' || c > '9') return false;
   return true;
-}
-
-// Perl int() of a digit string, kept exact (no float rounding).
-std::string strip_zeros(std::string_view digits) {
-  size_t i = 0;
-  while (i + 1 < digits.size() && digits[i] == '0') ++i;
-  return std::string(digits.substr(i));
 }
 
 const OptionDef& require_option(std::string_view key) {
@@ -40,13 +34,18 @@ std::string check_type(std::string_view key, std::string_view value) {
       if (auto b = parse_boolean(v); !b.empty() && v != "1" && v != "0") return b;
       throw ConfigError("type check ('boolean') failed - got '" + v + "'");
     case ValueType::Integer:
-      if (all_digits(v)) return strip_zeros(v);
+      // Proxmox's reader: ^\d+$ as int(); beyond int64 qmd could not use it.
+      if (all_digits(v)) {
+        if (auto n = canonical_integer(v)) return *n;
+        throw ConfigError("integer out of range - got '" + v + "'");
+      }
       throw ConfigError("type check ('integer') failed - got '" + v + "'");
-    case ValueType::Number: {
-      size_t dot = v.find('.');
-      if (all_digits(v.substr(0, dot)) && (dot == v.npos || all_digits(v.substr(dot + 1)))) return v;
+    case ValueType::Number:
+      // Any spelling the write path accepts reads back (".5" stored by
+      // earlier versions reads as "0.5"); negatives are not numbers here,
+      // as in Proxmox's reader (no option takes one).
+      if (auto n = canonical_number(v); n && !n->starts_with('-')) return *n;
       throw ConfigError("type check ('number') failed - got '" + v + "'");
-    }
     case ValueType::String:
       break;
   }
@@ -81,13 +80,10 @@ std::string check_value(std::string_view key, std::string_view value) {
                                  {"index", "interface", "cyls", "heads", "secs", "trans"});
   }
   if (std::string err = check_prop(def, v, key, true); !err.empty()) throw ConfigError(err);
-  if (def.type == ValueType::Integer) {
-    std::string_view d = v;
-    bool neg = d.starts_with('-');
-    if (d.starts_with('+') || neg) d.remove_prefix(1);
-    std::string n = strip_zeros(d);
-    return neg && n != "0" ? "-" + n : n;
-  }
+  // Stored in the form the reader takes (number_text.h), so that what is
+  // accepted here reads back forever.
+  if (def.type == ValueType::Integer) return *canonical_integer(v);
+  if (def.type == ValueType::Number) return *canonical_number(v);
   if (is_net_key(key)) return print_net(parse_net(v));
   return v;
 }

@@ -25,7 +25,8 @@ bool skipped_key(const std::string& k) {
 }
 
 // Re-checks every value; collects volumes used by drives (main only).
-void cleanup(Section& s, bool pending, bool snapshot, std::set<std::string>* used) {
+void cleanup(Section& s, bool pending, bool snapshot, std::set<std::string>* used,
+             std::vector<std::string>* carried) {
   for (auto& [key, value] : s) {
     if (skipped_key(key) || key == "snapstate") continue;
     if (key == "delete") {
@@ -35,7 +36,9 @@ void cleanup(Section& s, bool pending, bool snapshot, std::set<std::string>* use
     try {
       value = check_type(key, value);
     } catch (const ConfigError& e) {
-      throw ConfigError("unable to parse value of '" + key + "' - " + e.what());
+      std::string what = "unable to parse value of '" + key + "' - " + e.what();
+      if (!carried) throw ConfigError(what);
+      carried->push_back(std::move(what));
     }
     if (!snapshot && used && is_drive_key(key)) {
       try {
@@ -70,7 +73,7 @@ bool has_cloudinit(const Section& section) {
   return false;
 }
 
-std::string write_config(const ConfigFile& input) {
+std::string write_config(const ConfigFile& input, std::vector<std::string>* carried) {
   ConfigFile conf = input;
   Section& main = conf.main;
   main.erase("snapstate");
@@ -93,12 +96,12 @@ std::string write_config(const ConfigFile& input) {
   }
 
   std::set<std::string> used;
-  cleanup(main, false, false, &used);
-  cleanup(conf.pending, true, false, nullptr);
+  cleanup(main, false, false, &used, carried);
+  cleanup(conf.pending, true, false, nullptr, carried);
   for (auto& [name, snap] : conf.snapshots) {
     if (lower(name) == "pending")
       throw ConfigError("internal error: snapshot name '" + name + "' is forbidden");
-    cleanup(snap, false, true, nullptr);
+    cleanup(snap, false, true, nullptr, carried);
   }
   for (auto it = main.begin(); it != main.end();) {
     if (it->first.starts_with("unused") && used.count(it->second)) it = main.erase(it);

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config_file.h"
 
@@ -21,7 +22,13 @@ namespace qmd::config {
 //    (cloudinit only when a main drive is a cloud-init drive), "\n[<snap>]\n".
 // Throws ConfigError "internal error: snapshot name 'pending' is forbidden"
 // for a snapshot named pending (any case).
-std::string write_config(const ConfigFile& conf);
+//
+// With `carried` given, a value check_type() refuses does not throw: it is
+// written as stored and its "unable to parse value of ..." text appended to
+// *carried. The projection renders so: a value already in the log (stored by
+// an earlier version) must never make a VM unreadable; it stays visible, and
+// `qm set --delete` or a new value repairs it.
+std::string write_config(const ConfigFile& conf, std::vector<std::string>* carried = nullptr);
 
 // Lowercase hex SHA-1 of the file bytes (OpenSSL).
 std::string config_digest(std::string_view file_bytes);

@@ -1,16 +1,21 @@
 #include "export/conf_tree.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
+
+#include "config/node_name.h"
 
 namespace fs = std::filesystem;
 
@@ -28,6 +33,38 @@ void fsync_dir(const std::string& dir) {
   ::close(fd);
 }
 
+std::string random_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+// Creates `dir` and its missing parents. Below `root` (when given), no
+// component may be a symlink: the tree is written where it is, never where a
+// link planted in it points.
+void make_dirs_below(const std::string& root, const fs::path& dir) {
+  std::error_code ec;
+  if (root.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create directory '" + dir.string() + "': " + ec.message());
+    return;
+  }
+  fs::create_directories(root, ec);
+  if (ec) throw std::runtime_error("cannot create directory '" + root + "': " + ec.message());
+  fs::path at(root);
+  for (const auto& part : dir.lexically_relative(root)) {
+    if (part == "." || part.empty()) continue;
+    if (part == "..") throw std::runtime_error("refusing to write outside '" + root + "': " + dir.string());
+    at /= part;
+    const auto st = fs::symlink_status(at, ec);
+    if (fs::is_symlink(st)) throw std::runtime_error("refusing to write through the symlink '" + at.string() + "'");
+    if (!fs::exists(st)) {
+      if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create directory", at.string());
+    } else if (!fs::is_directory(st)) {
+      throw std::runtime_error("cannot create directory '" + at.string() + "': not a directory");
+    }
+  }
+}
+
 bool parse_vmid(const std::string& stem, int64_t& vmid) {
   if (stem.empty() || stem.size() > 9 || stem[0] == '0') return false;
   if (!std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
@@ -36,16 +73,18 @@ bool parse_vmid(const std::string& stem, int64_t& vmid) {
 }
 }  // namespace
 
-void write_file_atomic(const std::string& path, const std::string& bytes) {
+void write_file_atomic(const std::string& path, const std::string& bytes, const std::string& root) {
   const fs::path p(path);
-  std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
-  if (ec) throw std::runtime_error("cannot create directory '" + p.parent_path().string() + "': " + ec.message());
-  // Unique per process AND thread: qmd renders from several threads (requests,
-  // the tree follower), and two renders of one file must not share a temp file.
-  static std::atomic<uint64_t> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  make_dirs_below(root, p.parent_path());
+  // A fresh, unpredictable temp name, created here or not at all: a name (or
+  // a symlink) planted in the directory is never opened, let alone followed.
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    tmp = path + ".tmp." + random_suffix();
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) fail("cannot create", tmp);
   size_t off = 0;
   while (off < bytes.size()) {
@@ -84,7 +123,9 @@ std::string ConfTree::path_of(const std::string& node, int64_t vmid) const {
 }
 
 void ConfTree::write(const std::string& node, int64_t vmid, const std::string& text) const {
-  write_file_atomic(path_of(node, vmid), text);
+  if (!config::is_valid_node_name(node))
+    throw std::runtime_error("node '" + node + "': invalid format - " + std::string(config::kInvalidNodeName));
+  write_file_atomic(path_of(node, vmid), text, root_);
   for (const auto& f : scan()) {
     if (f.vmid == vmid && f.node != node) {
       ::unlink(f.path.c_str());

@@ -28,7 +28,8 @@ class ConfTree {
 
   // Writes `text` as vmid's file on `node` (creating directories) and removes any
   // file of the same vmid under another node (a VM is owned by one node).
-  // Throws std::runtime_error naming the path and errno text on failure.
+  // Throws std::runtime_error naming the path and errno text on failure, and
+  // for a node that is not a valid node name (config/node_name.h).
   void write(const std::string& node, int64_t vmid, const std::string& text) const;
   // Removes vmid's file under every node (no error if absent).
   void remove(int64_t vmid) const;
@@ -41,7 +42,12 @@ class ConfTree {
   std::string root_;
 };
 
-// Durable atomic file replacement (the primitive under ConfTree::write).
-void write_file_atomic(const std::string& path, const std::string& bytes);
+// Durable atomic file replacement (the primitive under ConfTree::write): a
+// temp file of an unpredictable name created O_EXCL|O_NOFOLLOW (0600), fsync,
+// rename over `path` (a symlink at `path` is replaced, never followed), fsync
+// of the directory. With `root`, the directories between it and `path` are
+// created as needed and none may be a symlink or `..`. Throws
+// std::runtime_error naming the path on failure; nothing is left behind.
+void write_file_atomic(const std::string& path, const std::string& bytes, const std::string& root = {});
 
 }  // namespace qmd::exporting

@@ -1,13 +1,37 @@
 #include "export/materialize.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "config/writer.h"
 #include "projections/replay.h"
 
 namespace qmd::exporting {
+namespace {
 
-std::string render(const projections::VmState& s) { return config::write_config(s.conf); }
+// Once per process and value: renders happen on every command.
+void warn_carried(int64_t vmid, const std::vector<std::string>& carried) {
+  static std::mutex mu;
+  static std::set<std::string> told;
+  const std::lock_guard lock(mu);
+  for (const auto& what : carried) {
+    if (!told.insert(std::to_string(vmid) + what).second) continue;
+    spdlog::warn("VM {}: {} (kept as stored in the log; `qm set {} --delete <key>` or a new value repairs it)",
+                 vmid, what, vmid);
+  }
+}
+
+}  // namespace
+
+std::string render(const projections::VmState& s) {
+  std::vector<std::string> carried;
+  std::string text = config::write_config(s.conf, &carried);
+  if (!carried.empty()) warn_carried(s.vmid, carried);
+  return text;
+}
 
 int sync_dirty(projections::ReadModel& model, const ConfTree& tree) {
   int touched = 0;
@@ -30,7 +54,7 @@ int export_tree(events::EventStore& store, const std::string& dir, const events:
   int n = 0;
   for (const auto& [vmid, s] : projections::replay_all(store, nullptr, nullptr, upto)) {
     if (!s.exists) continue;
-    write_file_atomic(out.path_of(s.node, vmid), render(s));
+    write_file_atomic(out.path_of(s.node, vmid), render(s), dir);
     ++n;
   }
   return n;

@@ -12,7 +12,9 @@
 
 namespace qmd::exporting {
 
-// The file Proxmox would write for this state (canonical, so its SHA-1 is the digest).
+// The file Proxmox would write for this state (canonical, so its SHA-1 is the
+// digest). A value the reader refuses (stored by an earlier version) is
+// written as stored, with a warning logged once: it never makes the VM unreadable.
 std::string render(const projections::VmState& s);
 
 // Re-renders every VM marked dirty (written after each append, and left

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "export/materialize.h"
+#include "service/support/private_files.h"
 #include "service/vm_flock.h"
 #include "export/tree_follow.h"
 
@@ -13,9 +14,7 @@ namespace qmd::service {
 
 App::App(Environment env, runtime::Runtime* runtime)
     : env_(std::move(env)), runtime_(runtime), tree_(env_.data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(env_.data_dir, ec);
-  if (ec) throw std::runtime_error("cannot create data directory '" + env_.data_dir + "': " + ec.message());
+  support::make_data_dir_private(env_.data_dir);
   log_ = events::EventLog::open(env_.db_path);
   store_ = &log_->store();
   model_ = std::make_unique<projections::ReadModel>(log_->session());

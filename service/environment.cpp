@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <stdexcept>
+
+#include "config/node_name.h"
 
 namespace qmd::service {
 
@@ -39,6 +42,9 @@ Environment resolve_environment(const std::optional<std::string>& data_dir,
   while (e.data_dir.size() > 1 && e.data_dir.back() == '/') e.data_dir.pop_back();
   e.db_path = db_path ? *db_path : env("QMD_DB").value_or(e.data_dir + "/qmd.db");
   e.node = node ? *node : env("QMD_NODE").value_or(short_hostname());
+  // The node is a directory of the tree: never a path.
+  if (!config::is_valid_node_name(e.node))
+    throw std::invalid_argument("node '" + e.node + "': invalid format - " + std::string(config::kInvalidNodeName));
   e.uid = uid;
   if (const passwd* pw = ::getpwuid(uid)) {
     e.user = pw->pw_name;

@@ -16,6 +16,7 @@
 
 #include "config/config_error.h"
 #include "config/delta.h"
+#include "config/node_name.h"
 #include "config/reader.h"
 #include "config/writer.h"
 #include "projections/vm_events.h"
@@ -67,6 +68,8 @@ Reply run_import(App& app, const Request& req) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw CommandError("import: '" + dir + "' is not a directory");
   const std::string default_node = req.opt("node").value_or(app.env().node);
+  if (!config::is_valid_node_name(default_node))
+    throw param_error("node", "invalid format - " + std::string(config::kInvalidNodeName));
   const auto files = find_files(dir, default_node);
   if (files.empty()) throw CommandError("import: no <vmid>.conf files found in '" + dir + "'");
 
@@ -85,6 +88,10 @@ Reply run_import(App& app, const Request& req) {
       continue;
     }
     seen[f.vmid] = f.path;
+    if (!config::is_valid_node_name(f.node)) {
+      reject(fmt::format("node '{}': invalid format - {}", f.node, config::kInvalidNodeName));
+      continue;
+    }
     const auto existing = app.model().load(f.vmid);
     if (existing.exists) {
       reject(fmt::format("VM {} already exists", f.vmid));

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "config/node_name.h"
 #include "service/commands/common.h"
 #include "service/commands/vm_volumes.h"
 #include "service/storage/volume_id.h"
@@ -16,17 +17,14 @@ bool numbered(const std::string& key, const std::string& prefix) {
          std::all_of(key.begin() + static_cast<long>(prefix.size()), key.end(), ::isdigit);
 }
 
-bool is_valid_node_name(const std::string& n) {
-  if (n.empty() || n.size() > 63) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; });
-}
 }  // namespace
 
 MigrateParams parse_migrate_params(const Request& req, const std::string& local_node) {
   MigrateParams p;
   p.vmid = parse_vmid(req.args.at(0));
   p.target = req.args.at(1);
-  if (!is_valid_node_name(p.target)) throw param_error("target", "invalid format - value does not look like a valid node name");
+  if (!config::is_valid_node_name(p.target))
+    throw param_error("target", "invalid format - " + std::string(config::kInvalidNodeName));
   if (p.target == local_node) throw param_error("target", "target is local node.");
   if (req.has("targetstorage")) throw param_error("targetstorage", "storage mapping is not supported by qmd");
   p.online = flag(req, "online");
